@@ -1,0 +1,138 @@
+"""One exception tree; every error a client sees is one of these, in OpenAI's error shape.
+
+    HomeportError                 500 server_error
+    ├── InvalidRequest            400 invalid_request_error  (param names the field)
+    │   └── BodyTooLarge          413
+    ├── AuthenticationFailed      401
+    ├── PermissionDenied          403
+    ├── NotFound                  404
+    │   └── ModelNotFound         404 model_not_found
+    ├── RateLimited               429
+    │   └── QueueFull             429 queue_full        (retriable: next candidate)
+    ├── UpstreamRejected          upstream's 4xx status (not retriable)
+    ├── UpstreamFailed            502 bad_gateway        (retriable)
+    │   ├── UpstreamUnavailable   503                    (retriable)
+    │   ├── UpstreamRateLimited   429                    (retriable)
+    │   └── UpstreamTimeout       504                    (retriable)
+    └── NotReady                  503
+
+    ConfigError                   bad configuration; raised at start, never over HTTP
+
+Third-party exceptions are converted where they are caught (`raise X(...) from exc`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HomeportError(Exception):
+    status = 500
+    type = "server_error"
+    code: str | None = None
+
+    def __init__(self, message: str, *, param: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        if code is not None:
+            self.code = code
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
+
+
+class InvalidRequest(HomeportError):
+    status = 400
+    type = "invalid_request_error"
+
+
+class BodyTooLarge(InvalidRequest):
+    status = 413
+    code = "request_too_large"
+
+
+class AuthenticationFailed(HomeportError):
+    status = 401
+    type = "authentication_error"
+    code = "invalid_api_key"
+
+
+class PermissionDenied(HomeportError):
+    status = 403
+    type = "permission_error"
+
+
+class NotFound(HomeportError):
+    status = 404
+    type = "invalid_request_error"
+    code = "not_found"
+
+
+class ModelNotFound(NotFound):
+    code = "model_not_found"
+
+
+class RateLimited(HomeportError):
+    status = 429
+    type = "rate_limit_error"
+    code = "rate_limit_exceeded"
+
+
+class QueueFull(RateLimited):
+    code = "queue_full"
+
+
+class UpstreamRejected(HomeportError):
+    """The upstream refused the request itself (4xx): trying elsewhere would not help."""
+
+    type = "invalid_request_error"
+
+    def __init__(self, message: str, *, status: int, param: str | None = None,
+                 code: str | None = None):
+        super().__init__(message, param=param, code=code)
+        self.status = status
+
+
+class UpstreamFailed(HomeportError):
+    """The upstream could not be reached or answered badly; fallbacks are tried."""
+
+    status = 502
+    type = "upstream_error"
+    code = "bad_gateway"
+
+
+class UpstreamUnavailable(UpstreamFailed):
+    status = 503
+    code = "upstream_unavailable"
+
+
+class UpstreamRateLimited(UpstreamFailed):
+    status = 429
+    type = "rate_limit_error"
+    code = "upstream_rate_limited"
+
+
+class UpstreamTimeout(UpstreamFailed):
+    status = 504
+    code = "upstream_timeout"
+
+
+class NotReady(HomeportError):
+    status = 503
+    type = "server_error"
+    code = "not_ready"
+
+
+class ConfigError(Exception):
+    """Invalid configuration: the message names the field and what to do."""
+
+
+RETRIABLE = (UpstreamFailed, QueueFull)

@@ -1,0 +1,54 @@
+"""The one Provider interface every model backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from homeport.errors import InvalidRequest
+from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Sensitivity, Tier
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    chat: bool = True
+    completions: bool = True
+    embeddings: bool = False
+    tools: bool = True
+    json_schema: bool = True
+
+
+class Provider(ABC):
+    """A model backend. `stream` yields Chunks; a non-streaming upstream yields one.
+
+    Implementations raise only `homeport.errors` exceptions: UpstreamFailed and its
+    subclasses (and QueueFull) for what a fallback may fix, UpstreamRejected otherwise.
+    """
+
+    capabilities = Capabilities()
+
+    def __init__(self, name: str, *, tier: Tier, clearance: Sensitivity, region: str):
+        self.name = name
+        self.tier = tier
+        self.clearance = clearance
+        self.region = region
+
+    async def start(self) -> None:
+        """Open connections, load weights. Called once before serving."""
+
+    async def close(self) -> None:
+        """Release everything `start` took."""
+
+    def ready(self) -> bool:
+        return True
+
+    def load(self) -> Load:
+        return Load()
+
+    @abstractmethod
+    def stream(self, req: ChatRequest, model: str) -> AsyncIterator[Chunk]:
+        """Generate for `req` with the upstream model named `model`."""
+
+    async def embed(self, texts: list[str], model: str) -> EmbedResult:
+        raise InvalidRequest(f"provider {self.name!r} does not serve embeddings", param="model")

@@ -1,0 +1,221 @@
+"""The embedded provider: a GGUF model run in-process by llama-cpp-python.
+
+Each of `parallel` slots owns one model instance and runs its generation in a worker thread;
+tokens cross to the event loop through an asyncio queue. Requests beyond the free slots wait,
+at most `max_queue` of them; more get QueueFull (429, or the next fallback). Closing the
+stream (client gone) stops generation at the next token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from homeport.errors import HomeportError, InvalidRequest, NotReady, QueueFull
+from homeport.providers.base import Capabilities, Provider
+from homeport.providers.modelfiles import SMOLLM2_GGUF, locate, verify
+from homeport.providers.openai import stream_chunk
+from homeport.settings import LlamaCppProvider as Config
+from homeport.types import ChatRequest, Chunk, Load, Usage
+
+log = logging.getLogger(__name__)
+_DONE = object()
+# OpenAI parameters llama-cpp-python understands, passed through from `extra`.
+_PASSTHROUGH = ("presence_penalty", "frequency_penalty", "top_k", "min_p", "repeat_penalty",
+                "typical_p")
+
+
+class LlamaCppProvider(Provider):
+    capabilities = Capabilities(tools=True, json_schema=True)
+
+    def __init__(self, cfg: Config):
+        super().__init__(cfg.name, tier=cfg.effective_tier(),
+                         clearance=cfg.effective_clearance(), region=cfg.region)
+        self.cfg = cfg
+        self.path = Path(cfg.model_path) if cfg.model_path else None
+        self._slots: asyncio.Queue[Any] = asyncio.Queue()
+        self._waiting = 0
+        self._loaded = False
+        self._threads = ThreadPoolExecutor(cfg.parallel, thread_name_prefix=f"llama-{cfg.name}")
+
+    def model_file(self) -> tuple[Path, str | None]:
+        """The GGUF path and the SHA-256 it must have."""
+        if self.cfg.model_path is None:
+            return locate(SMOLLM2_GGUF), self.cfg.sha256 or SMOLLM2_GGUF.sha256
+        return Path(self.cfg.model_path), self.cfg.sha256
+
+    def verify(self) -> Path:
+        path, sha = self.model_file()
+        verify(path, sha)
+        return path
+
+    async def start(self) -> None:
+        self.path = await asyncio.to_thread(self.verify)
+        for _ in range(self.cfg.parallel):
+            self._slots.put_nowait(await asyncio.to_thread(self._load_instance))
+        self._loaded = True
+        log.info("loaded %s (%d slot%s)", self.path.name, self.cfg.parallel,
+                 "s" if self.cfg.parallel > 1 else "")
+
+    def _load_instance(self) -> Any:
+        return load_llama(self.path, self.cfg)
+
+    def ready(self) -> bool:
+        return self._loaded
+
+    def load(self) -> Load:
+        free = self._slots.qsize()
+        return Load(in_flight=self.cfg.parallel - free if self._loaded else 0,
+                    queued=self._waiting, slots=self.cfg.parallel, max_queue=self.cfg.max_queue)
+
+    async def close(self) -> None:
+        while not self._slots.empty():
+            self._slots.get_nowait().close()
+        self._loaded = False
+        self._threads.shutdown(wait=False)
+
+    async def stream(self, req: ChatRequest, model: str) -> AsyncIterator[Chunk]:
+        if not self._loaded:
+            raise NotReady(f"the local model {self.name!r} is still loading; retry shortly")
+        kwargs = _generation_args(req)  # validate before queueing
+        llm = await self._acquire()
+        cancel = threading.Event()
+        loop = asyncio.get_running_loop()
+        out: asyncio.Queue[Any] = asyncio.Queue()
+
+        def produce() -> None:
+            try:
+                for item in _generate(llm, req, kwargs, cancel):
+                    loop.call_soon_threadsafe(out.put_nowait, item)
+            except BaseException as e:  # handed to the event loop, raised there
+                loop.call_soon_threadsafe(out.put_nowait, e)
+            finally:
+                loop.call_soon_threadsafe(out.put_nowait, _DONE)
+
+        worker = loop.run_in_executor(self._threads, produce)
+        try:
+            while (item := await out.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise _convert(item)
+                yield item
+        finally:
+            cancel.set()
+            try:
+                await asyncio.shield(worker)  # the slot is free only once the thread is done
+            finally:
+                self._slots.put_nowait(llm)
+
+    async def _acquire(self) -> Any:
+        if self._slots.empty() and self._waiting >= self.cfg.max_queue:
+            raise QueueFull(f"The local model {self.name!r} is busy: {self.cfg.parallel} "
+                            f"running and {self._waiting} queued (max_queue="
+                            f"{self.cfg.max_queue}). Retry later.")
+        self._waiting += 1
+        try:
+            return await self._slots.get()
+        finally:
+            self._waiting -= 1
+
+
+def load_llama(path: Path | None, cfg: Any) -> Any:
+    """A llama-cpp-python model that also counts the tokens it reads and writes."""
+    from llama_cpp import Llama, llama_vocab_is_eog
+
+    class CountingLlama(Llama):  # type: ignore[misc]
+        prompt_tokens = 0
+        completion_tokens = 0
+
+        def generate(self, tokens: Any, *args: Any, **kwargs: Any) -> Iterator[int]:
+            self.prompt_tokens, self.completion_tokens = len(tokens), 0
+            for token in super().generate(tokens, *args, **kwargs):
+                if not llama_vocab_is_eog(self._model.vocab, token):
+                    self.completion_tokens += 1
+                yield token
+
+    return CountingLlama(
+        model_path=str(path), n_ctx=cfg.n_ctx, n_batch=cfg.n_batch,
+        n_threads=cfg.n_threads or os.cpu_count(), n_gpu_layers=cfg.n_gpu_layers,
+        chat_format=cfg.chat_format, verbose=False)
+
+
+def _generation_args(req: ChatRequest) -> dict[str, Any]:
+    args: dict[str, Any] = {"stream": True, "stop": req.stop or None}
+    for name in ("temperature", "top_p", "seed", "max_tokens"):
+        value = getattr(req, name)
+        if value is not None:
+            args[name] = value
+    for name in _PASSTHROUGH:
+        if name in req.extra and req.extra[name] is not None:
+            args[name] = req.extra[name]
+    if req.extra.get("logit_bias"):
+        args["logit_bias"] = {int(k): float(v) for k, v in req.extra["logit_bias"].items()}
+    if req.is_completion:
+        args.setdefault("max_tokens", 16)  # OpenAI's default for /v1/completions
+        for name in ("echo", "suffix"):
+            if req.extra.get(name) is not None:
+                args[name] = req.extra[name]
+        return args
+    args["messages"] = [_message(m) for m in req.messages]
+    if req.response_format and req.response_format.get("type") != "text":
+        args["response_format"] = _response_format(req.response_format)
+    if req.tools:
+        args["tools"] = req.tools
+        if req.tool_choice is not None:
+            args["tool_choice"] = req.tool_choice
+    return args
+
+
+def _message(m: Any) -> dict[str, Any]:
+    if isinstance(m.content, list) and any(p.get("type") != "text" for p in m.content):
+        raise InvalidRequest("The local model reads text only; remove image/audio/file parts.",
+                             param="messages")
+    out: dict[str, Any] = {"role": "system" if m.role == "developer" else m.role,
+                           "content": m.text()}
+    if m.tool_calls:
+        out["tool_calls"] = m.tool_calls
+    if m.tool_call_id:
+        out["tool_call_id"] = m.tool_call_id
+    if m.name:
+        out["name"] = m.name
+    return out
+
+
+def _response_format(fmt: dict[str, Any]) -> dict[str, Any]:
+    if fmt.get("type") == "json_schema":
+        schema = (fmt.get("json_schema") or {}).get("schema")
+        return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
+    return {"type": "json_object"}
+
+
+def _generate(llm: Any, req: ChatRequest, args: dict[str, Any],
+              cancel: threading.Event) -> Iterator[Chunk]:
+    """Runs in the worker thread: llama-cpp-python's OpenAI-shaped chunks as Chunks, then usage."""
+    if req.is_completion:
+        parts = llm.create_completion(prompt=req.prompt, **args)
+    else:
+        parts = llm.create_chat_completion(**args)
+    try:
+        for part in parts:
+            if cancel.is_set():
+                return
+            chunk = stream_chunk(part, req.is_completion, "local")
+            if chunk is not None and (chunk.text or chunk.tool_calls or chunk.finish_reason):
+                yield chunk
+    finally:
+        parts.close()
+    yield Chunk(usage=Usage(llm.prompt_tokens, llm.completion_tokens))
+
+
+def _convert(e: BaseException) -> BaseException:
+    if isinstance(e, HomeportError):
+        return e
+    if isinstance(e, ValueError) and "exceed context window" in str(e):
+        return InvalidRequest(f"{e}. Shorten the messages or lower max_tokens.",
+                              param="messages", code="context_length_exceeded")
+    return HomeportError(f"local generation failed: {e}")

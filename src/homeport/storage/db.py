@@ -1,0 +1,109 @@
+"""The database: one SQLAlchemy Core engine (SQLite by default, Postgres when configured).
+
+Calls are synchronous and short; async code runs them in worker threads with `run()`, so the
+event loop never blocks on the database. SQLite uses the `pysqlite3` driver (a bundled SQLite
+that can load extensions) in WAL mode, so the server and CLI commands share one file safely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from homeport.errors import ConfigError
+
+T = TypeVar("T")
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_SQLITE_BUSY_MS = 10_000
+
+
+class Database:
+    def __init__(self, url: str):
+        self.url = normalise_url(url)
+        self.engine = _create_engine(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration; safe when several processes start at once."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        # SQLite: BEGIN IMMEDIATE takes the write lock up front; Postgres: an advisory lock.
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking database function in a worker thread."""
+        return await asyncio.to_thread(fn, *args)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgres:// URLs and point them at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception as e:  # sqlalchemy raises ArgumentError with a terse message
+        raise ConfigError(f"database_url {url!r} is not a valid database URL: {e}") from e
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    raise ConfigError(f"database_url: unsupported database {parsed.get_backend_name()!r}; "
+                      "use sqlite:///PATH or postgresql://...")
+
+
+def _sqlite_engine(url: str, path: str | None) -> Engine:
+    from pysqlite3 import dbapi2 as sqlite  # bundled SQLite with extension loading
+
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, module=sqlite, connect_args={"check_same_thread": False,
+                                                             "timeout": _SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy manage transactions; pysqlite's implicit BEGIN is disabled.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

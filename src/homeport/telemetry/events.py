@@ -1,0 +1,32 @@
+"""Typed records of what happened, consumed by the ledger writer (and later audit and metrics)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    """One API request, as stored in the `requests` table."""
+
+    id: str
+    ts: float
+    endpoint: str
+    model_requested: str
+    key_id: str | None = None
+    team: str | None = None
+    provider: str | None = None
+    model_used: str | None = None
+    rule: str | None = None
+    stream: bool = False
+    status: int = 200
+    error_type: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float | None = None
+    ttft_ms: float | None = None
+    attempts: int = 0
+
+    def row(self) -> dict[str, Any]:
+        return asdict(self)
