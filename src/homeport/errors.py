@@ -30,6 +30,7 @@ class HomeportError(Exception):
     status = 500
     type = "server_error"
     code: str | None = None
+    recorded = False  # set once the request ledger has a record of this failure
 
     def __init__(self, message: str, *, param: str | None = None, code: str | None = None):
         super().__init__(message)

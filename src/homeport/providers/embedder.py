@@ -38,6 +38,7 @@ class EmbedderProvider(Provider):
                          clearance=cfg.effective_clearance(), region=cfg.region)
         self.cfg = cfg
         self._encoder: Encoder | None = None
+        self._verified = False
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"embed-{cfg.name}")
 
     def model_files(self) -> list[tuple[Path, str | None]]:
@@ -51,8 +52,11 @@ class EmbedderProvider(Provider):
         return [model, (Path(self.cfg.tokenizer_path), None)]
 
     def verify(self) -> None:
-        for path, sha in self.model_files():
-            verify(path, sha)
+        """Check the model and tokenizer files once (their SHA-256 when known)."""
+        if not self._verified:
+            for path, sha in self.model_files():
+                verify(path, sha)
+            self._verified = True
 
     async def start(self) -> None:
         await asyncio.to_thread(self.verify)

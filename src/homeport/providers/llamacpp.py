@@ -39,6 +39,7 @@ class LlamaCppProvider(Provider):
                          clearance=cfg.effective_clearance(), region=cfg.region)
         self.cfg = cfg
         self.path = Path(cfg.model_path) if cfg.model_path else None
+        self._verified: Path | None = None
         self._slots: asyncio.Queue[Any] = asyncio.Queue()
         self._waiting = 0
         self._loaded = False
@@ -51,9 +52,12 @@ class LlamaCppProvider(Provider):
         return Path(self.cfg.model_path), self.cfg.sha256
 
     def verify(self) -> Path:
-        path, sha = self.model_file()
-        verify(path, sha)
-        return path
+        """Check the model file once (its SHA-256 when known)."""
+        if self._verified is None:
+            path, sha = self.model_file()
+            verify(path, sha)
+            self._verified = path
+        return self._verified
 
     async def start(self) -> None:
         self.path = await asyncio.to_thread(self.verify)

@@ -36,12 +36,14 @@ class Registry:
         self._by_name = {n: m for m in self.models for n in (m.name, *m.aliases)}
         self.created = int(time.time())
 
-    def resolve(self, name: str, kind: str) -> ModelConfig:
-        """The model a client asked for, or 404 listing what exists."""
+    def resolve(self, name: str, kind: str | None = None) -> ModelConfig:
+        """The model a client asked for (of `kind`, if given), or 404 listing what exists."""
         model = self._by_name.get(name)
-        if model is None or model.kind != kind:
-            available = ", ".join(m.name for m in self.models if m.kind == kind) or "none"
-            raise ModelNotFound(f"The model '{name}' does not exist. Available {kind} models: "
+        if model is None or (kind is not None and model.kind != kind):
+            label = f"{kind} models" if kind else "models"
+            available = ", ".join(m.name for m in self.models
+                                  if kind is None or m.kind == kind) or "none"
+            raise ModelNotFound(f"The model '{name}' does not exist. Available {label}: "
                                 f"{available}.", param="model")
         return model
 

@@ -1,8 +1,8 @@
 """A batched background writer: the request path hands over rows and never waits on the database.
 
 Rows go into a bounded queue; one task writes them in batches (one transaction each) every
-`flush_interval_s` or `batch_size` rows. When the queue is full, `submit` waits for room:
-slower, never lossy. `close()` drains everything, so a graceful shutdown loses nothing.
+`flush_interval_s` or `batch_size` rows. When the queue is full, a row waits for room in its
+own task: the caller never blocks and nothing is dropped. `close()` drains everything, so a graceful shutdown loses nothing.
 """
 
 from __future__ import annotations
@@ -28,17 +28,21 @@ class BatchedWriter:
         self._cfg = cfg
         self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(cfg.queue_size)
         self._closing = asyncio.Event()
+        self._waiting: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self.written = 0
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"writer:{self._table.name}")
 
-    async def submit(self, row: dict[str, Any]) -> None:
+    def submit(self, row: dict[str, Any]) -> None:
+        """Queue a row. When the queue is full the row waits in a task for room: never dropped."""
         try:
             self._queue.put_nowait(row)
         except asyncio.QueueFull:
-            await self._queue.put(row)
+            task = asyncio.create_task(self._queue.put(row))
+            self._waiting.add(task)
+            task.add_done_callback(self._waiting.discard)
 
     def pending(self) -> int:
         return self._queue.qsize()
@@ -47,6 +51,8 @@ class BatchedWriter:
         """Stop after writing every queued row."""
         if self._task is None:
             return
+        while self._waiting:
+            await asyncio.gather(*self._waiting)
         self._closing.set()
         await self._queue.put(None)  # wakes an idle writer
         await self._task

@@ -1,0 +1,158 @@
+"""The OpenAI-compatible routes under /v1. Thin: authenticate, parse, call the gateway, encode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from homeport.api import wire
+from homeport.api.parse import chat_request, completion_request, read_body, validate
+from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
+from homeport.api.streaming import ClientGone, EventStream, until_disconnect
+from homeport.errors import HomeportError, InvalidRequest
+from homeport.routing.service import Routed
+from homeport.runtime import Runtime
+from homeport.types import Caller, ChatRequest
+
+log = logging.getLogger(__name__)
+CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status_code=status, headers=headers,
+                    media_type="application/json")
+
+
+async def _start(request: Request) -> tuple[Runtime, Caller, bytes]:
+    rt: Runtime = request.app.state.runtime
+    caller = await rt.keys.authenticate(request.headers.get("authorization"))
+    request.state.caller = caller  # for the ledger record if the request fails before routing
+    return rt, caller, await read_body(request, rt.settings.max_body_bytes)
+
+
+async def chat_completions(request: Request) -> Response | EventStream:
+    rt, caller, raw = await _start(request)
+    req = chat_request(validate(ChatCompletionRequest, raw))
+    return await _generate(request, rt, caller, req, "chat")
+
+
+async def completions(request: Request) -> Response | EventStream:
+    rt, caller, raw = await _start(request)
+    req = completion_request(validate(CompletionRequest, raw))
+    return await _generate(request, rt, caller, req, "completions")
+
+
+async def _generate(request: Request, rt: Runtime, caller: Caller, req: ChatRequest,
+                    endpoint: str) -> Response | EventStream:
+    rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
+    routed = await rt.gateway.open(req, caller, endpoint, rid)
+    headers = _route_headers(routed, rid)
+    model = routed.target.served_as
+    if req.stream:
+        encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage)
+        return EventStream(_sse(routed, encoder), headers)
+    try:
+        collected = await until_disconnect(request.receive, _collect(routed))
+    except ClientGone:
+        return Response(status_code=CLIENT_CLOSED)
+    build = wire.text_completion if req.is_completion else wire.chat_completion
+    return json_response(build(rid, int(time.time()), model, collected), headers=headers)
+
+
+async def _collect(routed: Routed) -> wire.Collected:
+    collected = wire.Collected()
+    try:
+        async for chunk in routed.chunks():
+            collected.add(chunk)
+    except HomeportError as e:
+        routed.finish(e.status, e)
+        raise
+    except BaseException as e:
+        routed.finish(CLIENT_CLOSED if isinstance(e, asyncio.CancelledError) else 500, e)
+        raise
+    routed.finish(200)
+    return collected
+
+
+async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[bytes]:
+    status, error = 200, None
+    try:
+        yield encoder.start()
+        async for chunk in routed.chunks():
+            yield encoder.encode(chunk)
+        yield encoder.end()
+    except HomeportError as e:  # headers are sent: report in-band, as OpenAI does
+        status, error = e.status, e
+        yield wire.sse(e.to_dict())
+    except Exception as e:
+        log.exception("stream %s failed", routed.call.record.id)
+        status, error = 500, e
+        yield wire.sse(HomeportError("The stream failed inside Homeport.").to_dict())
+    except BaseException as e:  # cancelled: the client went away
+        status, error = CLIENT_CLOSED, e
+        raise
+    finally:
+        routed.finish(status, error)
+
+
+def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
+    t = routed.target
+    return {"x-request-id": rid, "x-homeport-route": f"{t.provider}/{t.model}",
+            "x-homeport-rule": routed.decision.rule,
+            "x-homeport-reason": "; ".join(routed.decision.reasons).encode("ascii", "replace")
+            .decode(),
+            "x-homeport-attempts": str(routed.call.record.attempts)}
+
+
+async def embeddings(request: Request) -> Response:
+    rt, caller, raw = await _start(request)
+    body = validate(EmbeddingRequest, raw)
+    texts = [body.input] if isinstance(body.input, str) else body.input
+    if any(not t for t in texts):
+        raise InvalidRequest("'input' must not contain empty strings.", param="input")
+    rid = wire.new_id("emb")
+    target, decision, result = await rt.gateway.embed(body.model, texts, caller, rid)
+    dims = len(result.vectors[0]) if result.vectors else 0
+    if body.dimensions is not None and body.dimensions != dims:
+        raise InvalidRequest(f"This model produces {dims}-dimensional vectors; 'dimensions' "
+                             f"must be {dims} or omitted.", param="dimensions")
+    return json_response(
+        wire.embeddings(target.served_as, result.vectors, result.prompt_tokens,
+                        body.encoding_format),
+        headers={"x-request-id": rid, "x-homeport-route": f"{target.provider}/{target.model}",
+                 "x-homeport-rule": decision.rule})
+
+
+async def list_models(request: Request) -> Response:
+    rt: Runtime = request.app.state.runtime
+    await rt.keys.authenticate(request.headers.get("authorization"))
+    return json_response({"object": "list", "data": [
+        _model(rt, m.name, m.provider) for m in rt.registry.models]})
+
+
+async def get_model(request: Request) -> Response:
+    rt: Runtime = request.app.state.runtime
+    await rt.keys.authenticate(request.headers.get("authorization"))
+    m = rt.registry.resolve(request.path_params["model"])
+    return json_response(_model(rt, m.name, m.provider))
+
+
+def _model(rt: Runtime, name: str, provider: str) -> dict[str, Any]:
+    return {"id": name, "object": "model", "created": rt.registry.created, "owned_by": provider}
+
+
+routes = [
+    Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+    Route("/v1/completions", completions, methods=["POST"]),
+    Route("/v1/embeddings", embeddings, methods=["POST"]),
+    Route("/v1/models", list_models, methods=["GET"]),
+    Route("/v1/models/{model:path}", get_model, methods=["GET"]),
+]

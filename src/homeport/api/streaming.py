@@ -1,0 +1,68 @@
+"""Responses that stop their work when the client goes away.
+
+Uvicorn silently drops writes to a closed connection, so a disconnect is only visible on
+`receive()`. Both helpers race the work against an `http.disconnect` message and cancel the
+work (and with it the upstream generation) when the client leaves first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from typing import TypeVar
+
+from starlette.types import Receive, Scope, Send
+
+T = TypeVar("T")
+
+
+class ClientGone(Exception):
+    """The client disconnected before the response was ready."""
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def until_disconnect(receive: Receive, work: Awaitable[T]) -> T:
+    """Await `work`, cancelling it if the client disconnects first."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if not task.done():
+        task.cancel()
+        try:
+            await task
+        except BaseException:  # the cancelled work's own outcome no longer matters
+            pass
+        raise ClientGone()
+    return task.result()
+
+
+class EventStream:
+    """An ASGI text/event-stream response fed by an async iterator of bytes."""
+
+    def __init__(self, body: AsyncIterator[bytes], headers: Mapping[str, str]):
+        self.body = body
+        self.headers = [(b"content-type", b"text/event-stream; charset=utf-8"),
+                        (b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no"),
+                        *((k.encode(), v.encode()) for k, v in headers.items())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+        try:
+            await until_disconnect(receive, self._pump(send))
+        except ClientGone:
+            return
+        finally:
+            await self.body.aclose()  # type: ignore[attr-defined]
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _pump(self, send: Send) -> None:
+        async for data in self.body:
+            if data:
+                await send({"type": "http.response.body", "body": data, "more_body": True})

@@ -1,0 +1,63 @@
+"""`homeport serve`: the API server on uvicorn (uvloop + httptools)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+
+import click
+import uvicorn
+
+from homeport.api.app import create_app
+from homeport.cli.main import cli, common_options
+from homeport.errors import ConfigError
+from homeport.runtime import Runtime
+from homeport.settings import Settings
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to bind (default 8080; 0 = any free).")
+@common_options
+def serve(settings: Settings) -> None:
+    """Start the API server. Models load in the background; /readyz turns 200 when ready."""
+    runtime = Runtime(settings)
+    for provider in runtime.registry.providers.values():
+        check = getattr(provider, "verify", None)
+        if check is not None:  # fail at start, not later, when a model file is wrong
+            try:
+                check()
+            except ConfigError as e:
+                raise click.ClickException(str(e)) from e
+    new_key = runtime.prepare()
+    if new_key:
+        click.secho("Generated an admin API key. It is shown only this once; store it now:",
+                    fg="yellow", err=True)
+        click.echo(f"  HOMEPORT_ADMIN_KEY={new_key}", err=True)
+    sock = _bind(settings.host, settings.port)
+    host, port = sock.getsockname()[:2]
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(settings, runtime), loop="uvloop", http="httptools", lifespan="on",
+        access_log=False, log_level=settings.log_level.lower(), timeout_graceful_shutdown=30))
+    runtime.on_fatal = lambda: setattr(server, "should_exit", True)
+    display = f"[{host}]" if ":" in host else host
+    click.echo(f"Homeport {settings.data_dir} serving at http://{display}:{port}/v1", err=True)
+    asyncio.run(server.serve(sockets=[sock]))
+    if runtime.startup_error:
+        click.echo(f"Error: {runtime.startup_error}", err=True)
+        sys.exit(1)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror}. "
+                                   "Is another server running? Choose another --port.") from e
+    sock.set_inheritable(True)
+    return sock

@@ -1,0 +1,116 @@
+"""The gateway service: decide, dispatch, and record every request. The API and CLI call this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+from homeport.errors import HomeportError
+from homeport.providers.registry import Registry
+from homeport.routing import dispatch
+from homeport.routing.policy import Policy, RoutingContext
+from homeport.telemetry.events import RequestRecord
+from homeport.types import Caller, ChatRequest, Decision, EmbedResult, Target, Usage
+
+
+class Recorder(Protocol):
+    """Where request records go: the ledger's batched writer."""
+
+    def submit(self, row: dict[str, Any]) -> None: ...
+
+
+class Gateway:
+    def __init__(self, registry: Registry, policy: Policy, recorder: Recorder):
+        self.registry = registry
+        self.policy = policy
+        self.recorder = recorder
+
+    def _context(self, caller: Caller, kind: str) -> RoutingContext:
+        return RoutingContext(caller, kind,
+                              {n: p.load() for n, p in self.registry.providers.items()})
+
+    async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str) -> Routed:
+        """Start a generation on the first candidate that answers; errors are recorded."""
+        call = Call(self, rid, endpoint, req.model, caller, req.stream)
+        try:
+            decision = self.policy.decide(req, self._context(caller, "chat"))
+            call.record.rule = decision.rule
+            opened = await dispatch.open_stream(decision, self.registry.providers, req)
+        except HomeportError as e:
+            call.finish(e.status, e)
+            raise
+        call.started(opened.target, opened.attempts)
+        return Routed(call, decision, opened)
+
+    async def embed(self, model: str, texts: list[str], caller: Caller,
+                    rid: str) -> tuple[Target, Decision, EmbedResult]:
+        call = Call(self, rid, "embeddings", model, caller, False)
+        try:
+            decision = self.policy.decide(ChatRequest(model=model), self._context(caller,
+                                                                                  "embedding"))
+            call.record.rule = decision.rule
+            target, attempts, result = await dispatch.embed(decision, self.registry.providers,
+                                                            texts)
+        except HomeportError as e:
+            call.finish(e.status, e)
+            raise
+        call.started(target, attempts)
+        call.usage = Usage(result.prompt_tokens, 0)
+        call.finish(200)
+        return target, decision, result
+
+
+class Call:
+    """Timing and outcome of one request, turned into a RequestRecord when it ends."""
+
+    def __init__(self, gw: Gateway, rid: str, endpoint: str, model: str, caller: Caller,
+                 stream: bool):
+        self._gw = gw
+        self._t0 = time.perf_counter()
+        self.usage: Usage | None = None
+        self.record = RequestRecord(id=rid, ts=time.time(), endpoint=endpoint,
+                                    model_requested=model, key_id=caller.key_id,
+                                    team=caller.team, stream=stream)
+        self._done = False
+
+    def _ms(self) -> float:
+        return round((time.perf_counter() - self._t0) * 1000, 3)
+
+    def started(self, target: Target, attempts: int) -> None:
+        self.record.provider, self.record.model_used = target.provider, target.model
+        self.record.attempts = attempts
+        self.record.ttft_ms = self._ms()
+
+    def finish(self, status: int, error: BaseException | None = None) -> None:
+        if self._done:
+            return
+        self._done = True
+        r = self.record
+        r.status, r.latency_ms = status, self._ms()
+        r.error_type = type(error).__name__ if error is not None else None
+        if isinstance(error, HomeportError):
+            error.recorded = True
+        if self.usage is not None:
+            r.prompt_tokens, r.completion_tokens = (self.usage.prompt_tokens,
+                                                    self.usage.completion_tokens)
+        self._gw.recorder.submit(r.row())
+
+
+class Routed:
+    """A started generation: iterate `chunks()`, then call `finish()` (the API does both)."""
+
+    def __init__(self, call: Call, decision: Decision, opened: dispatch.Opened):
+        self.call = call
+        self.decision = decision
+        self.target = opened.target
+        self._opened = opened
+
+    async def chunks(self) -> AsyncIterator[Any]:
+        async for chunk in self._opened.chunks():
+            if chunk.usage is not None:
+                self.call.usage = chunk.usage
+            yield chunk
+
+    def finish(self, status: int = 200, error: BaseException | None = None) -> None:
+        self.call.finish(status, error)

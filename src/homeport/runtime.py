@@ -1,0 +1,80 @@
+"""The composition root: everything a running Homeport holds, built from Settings, no globals.
+
+`prepare()` (blocking) migrates the database and makes sure an admin key exists; `start()`
+starts the ledger writer and loads models in the background (readiness flips when done);
+`stop()` drains the ledger and releases everything. The API and the CLI both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from homeport.governance.keys import KeyStore
+from homeport.providers.registry import Registry
+from homeport.routing.policy import Policy
+from homeport.routing.service import Gateway
+from homeport.settings import Settings
+from homeport.storage.db import Database
+from homeport.storage.schema import requests
+from homeport.storage.writer import BatchedWriter
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db = Database(settings.url())
+        self.keys = KeyStore(self.db, ttl=settings.key_cache_ttl_s)
+        self.registry = Registry(settings)
+        self.policy = Policy(self.registry)
+        self.ledger = BatchedWriter(self.db, requests, settings.writer)
+        self.gateway = Gateway(self.registry, self.policy, self.ledger)
+        self.prepared = False
+        self.database_ready = False
+        self.startup_error: str | None = None
+        self._loading: asyncio.Task[None] | None = None
+        self.on_fatal: Callable[[], None] | None = None  # `serve` stops the server with it
+
+    def prepare(self) -> str | None:
+        """Migrate and ensure an admin key. Returns a newly generated admin key, if any."""
+        self.db.migrate()
+        new_key = self.keys.ensure_admin(self.settings.admin_key)
+        self.prepared = self.database_ready = True
+        return new_key
+
+    async def start(self, wait_for_models: bool = False) -> None:
+        if not self.prepared:
+            new_key = await asyncio.to_thread(self.prepare)
+            if new_key:
+                log.warning("generated an admin API key (shown once): %s", new_key)
+        self.ledger.start()
+        self._loading = asyncio.create_task(self._load_models())
+        if wait_for_models:
+            await self._loading
+            if self.startup_error:
+                raise RuntimeError(self.startup_error)
+
+    async def _load_models(self) -> None:
+        try:
+            await self.registry.start()
+        except Exception as e:
+            self.startup_error = f"loading models failed: {e}"
+            log.error("%s", self.startup_error)
+            if self.on_fatal is not None:
+                self.on_fatal()
+
+    def readiness(self) -> dict[str, bool]:
+        checks = {"database": self.database_ready}
+        for name, provider in self.registry.providers.items():
+            checks[f"provider:{name}"] = provider.ready()
+        return checks
+
+    async def stop(self) -> None:
+        if self._loading is not None and not self._loading.done():
+            self._loading.cancel()
+        await self.ledger.close()
+        await self.registry.close()
+        self.db.close()
