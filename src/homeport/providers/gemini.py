@@ -52,16 +52,13 @@ class GeminiProvider(HttpProvider):
             url = self._url(model, "streamGenerateContent") + "?alt=sse"
             async with self.post(url, body) as resp:
                 async for _, data in sse_events(resp):
-                    try:
-                        obj = orjson.loads(data)
-                    except orjson.JSONDecodeError as e:
-                        raise UpstreamFailed(f"{self.name}: invalid JSON in the stream") from e
-                    chunk = state.feed(obj)
-                    if chunk is not None:
+                    if (obj := _loads(data)) is None:
+                        raise UpstreamFailed(f"{self.name}: invalid JSON in the stream")
+                    if (chunk := state.feed(obj)) is not None:
                         yield chunk
             yield state.final()
         except InvalidRequest as e:
-            raise _reclassified(e, self.name) from e
+            raise _reclassified(e, self.name)
 
     async def embed(self, texts: list[str], model: str) -> EmbedResult:
         url = self._url(model, "batchEmbedContents")
@@ -72,24 +69,22 @@ class GeminiProvider(HttpProvider):
                 {"model": name, "content": {"parts": [{"text": t}]}} for t in batch]})
                 for batch in batches))
         except InvalidRequest as e:
-            raise _reclassified(e, self.name) from e
-        vectors: list[list[float]] = []
-        for batch, answer in zip(batches, answers, strict=True):
-            try:
-                got = [e["values"] for e in answer["embeddings"]]
-            except (KeyError, TypeError) as e:
-                raise UpstreamFailed(f"{self.name}: malformed embeddings response") from e
-            if len(got) != len(batch):
-                raise UpstreamFailed(f"{self.name}: asked for {len(batch)} embeddings, "
-                                     f"got {len(got)}")
-            vectors.extend(got)
+            raise _reclassified(e, self.name)
+        try:
+            vectors: list[list[float]] = [e["values"] for a in answers for e in a["embeddings"]]
+        except (KeyError, TypeError) as e:
+            raise UpstreamFailed(f"{self.name}: malformed embeddings response") from e
+        if len(vectors) != len(texts):
+            raise UpstreamFailed(f"{self.name}: {len(vectors)} embeddings for {len(texts)} texts")
         # The Gemini API reports no token count for embeddings: estimate ~4 characters a token.
         return EmbedResult(vectors=vectors, prompt_tokens=sum(-(-len(t) // 4) for t in texts))
 
 
 def _reclassified(e: InvalidRequest, name: str) -> HomeportError:
     if any(s in e.message for s in _NOT_CALLERS_FAULT):
-        return UpstreamFailed(f"{name}: the upstream refused Homeport's deployment: {e.message}")
+        fault = UpstreamFailed(f"{name}: the upstream refused Homeport's deployment: {e.message}")
+        fault.__cause__ = e
+        return fault
     return e
 
 
@@ -115,17 +110,13 @@ def request_body(req: ChatRequest) -> dict[str, Any]:
 def contents_of(req: ChatRequest) -> tuple[list[str], list[dict[str, Any]]]:
     """(system texts, contents). Gemini wants user/model turns, so consecutive turns of one
     role are merged; system messages anywhere go to systemInstruction."""
-    if req.is_completion:
-        messages = [Message(role="user", content=req.prompt)]
-    else:
-        messages = req.messages
+    messages = [Message("user", req.prompt)] if req.is_completion else req.messages
     system: list[str] = []
     contents: list[dict[str, Any]] = []
     call_names: dict[str, str] = {}  # tool_call_id -> function name, for functionResponse
     for i, m in enumerate(messages):
         if m.role in ("system", "developer"):
-            if text := m.text():
-                system.append(text)
+            system += [t for t in [m.text()] if t]
             continue
         if m.role == "user":
             role, parts = "user", content_parts(m.content, i)
@@ -136,11 +127,9 @@ def contents_of(req: ChatRequest) -> tuple[list[str], list[dict[str, Any]]]:
         else:
             raise InvalidRequest(f"messages[{i}]: role {m.role!r} is not supported; use system, "
                                  "developer, user, assistant or tool", param=f"messages[{i}].role")
-        if not parts:
-            continue
-        if contents and contents[-1]["role"] == role:
+        if parts and contents and contents[-1]["role"] == role:
             contents[-1]["parts"].extend(parts)
-        else:
+        elif parts:
             contents.append({"role": role, "parts": parts})
     if not contents:
         raise InvalidRequest("the request needs at least one non-empty user or assistant message",
@@ -157,8 +146,7 @@ def content_parts(content: str | list[dict[str, Any]] | None, i: int) -> list[di
     for k, p in enumerate(content):
         kind, param = p.get("type"), f"messages[{i}].content[{k}]"
         if kind in ("text", "refusal"):
-            if text := p.get(kind):
-                out.append({"text": text})
+            out += [{"text": t} for t in [p.get(kind)] if t]
         elif kind == "image_url":
             image = p.get("image_url")
             out.append(media_part(image.get("url") if isinstance(image, dict) else image, param))
@@ -189,8 +177,8 @@ def media_part(url: Any, param: str) -> dict[str, Any]:
         return {"inlineData": {"mimeType": mime or "text/plain", "data": payload}}
     if url.startswith(("https://", "http://", "gs://")):
         ref = {"fileUri": url}
-        if mime := mimetypes.guess_type(urllib.parse.urlsplit(url).path)[0]:
-            ref["mimeType"] = mime
+        if guessed := mimetypes.guess_type(urllib.parse.urlsplit(url).path)[0]:
+            ref["mimeType"] = guessed
         return {"fileData": ref}
     raise InvalidRequest(f"{param}: use a data: or http(s) URL", param=param)
 
@@ -199,20 +187,14 @@ def call_parts(m: Message, i: int, call_names: dict[str, str]) -> list[dict[str,
     out: list[dict[str, Any]] = []
     for k, call in enumerate(m.tool_calls or []):
         fn, param = call.get("function") or {}, f"messages[{i}].tool_calls[{k}]"
-        name, args = fn.get("name"), fn.get("arguments")
+        name, args = fn.get("name"), fn.get("arguments") or "{}"
         if not name:
             raise InvalidRequest(f"{param}: the function name is missing", param=param)
-        if isinstance(args, str):
-            try:
-                args = orjson.loads(args) if args.strip() else {}
-            except orjson.JSONDecodeError:
-                raise InvalidRequest(f"{param}: arguments are not valid JSON",
-                                     param=param) from None
-        if not isinstance(args or {}, dict):
+        if not isinstance(args := _loads(args) if isinstance(args, str) else args, dict):
             raise InvalidRequest(f"{param}: arguments must be a JSON object", param=param)
         if call.get("id"):
             call_names[call["id"]] = name
-        out.append({"functionCall": {"name": name, "args": args or {}}})
+        out.append({"functionCall": {"name": name, "args": args}})
     return out
 
 
@@ -221,13 +203,16 @@ def response_part(m: Message, i: int, call_names: dict[str, str]) -> dict[str, A
     if not name:
         raise InvalidRequest(f"messages[{i}]: tool_call_id {m.tool_call_id!r} answers no earlier "
                              "assistant tool call", param=f"messages[{i}].tool_call_id")
-    text = m.text()
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        value = None
+    value = _loads(text := m.text())
     return {"functionResponse": {
         "name": name, "response": value if isinstance(value, dict) else {"result": text}}}
+
+
+def _loads(raw: str | bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def declaration(tool: dict[str, Any], i: int) -> dict[str, Any]:
@@ -235,9 +220,7 @@ def declaration(tool: dict[str, Any], i: int) -> dict[str, Any]:
     if tool.get("type", "function") != "function" or not fn.get("name"):
         raise InvalidRequest(f"tools[{i}]: only function tools with a name are supported",
                              param=f"tools[{i}]")
-    decl: dict[str, Any] = {"name": fn["name"]}
-    if fn.get("description"):
-        decl["description"] = fn["description"]
+    decl: dict[str, Any] = {k: fn[k] for k in ("name", "description") if fn.get(k)}
     params = clean_schema(fn.get("parameters") or {})
     if params.get("properties"):  # Gemini rejects an OBJECT with no properties
         decl["parameters"] = params
@@ -257,8 +240,7 @@ def clean_schema(node: dict[str, Any], defs: dict[str, Any] | None = None,
                  depth: int = 0) -> dict[str, Any]:
     """A JSON Schema reduced to what Gemini's `parameters` accepts: local $refs inlined,
     unknown keys ($schema, additionalProperties, ...) dropped, type lists -> nullable."""
-    if defs is None:
-        defs = {**node.get("definitions", {}), **node.get("$defs", {})}
+    defs = {**node.get("definitions", {}), **node.get("$defs", {})} if defs is None else defs
     if depth > 32:
         raise InvalidRequest("tool schema is too deep (or its $ref is recursive)", param="tools")
     if isinstance(ref := node.get("$ref"), str):
@@ -276,24 +258,24 @@ def clean_schema(node: dict[str, Any], defs: dict[str, Any] | None = None,
             out["anyOf"] = [clean_schema(s, defs, depth + 1) for s in value]
         elif key == "const":
             out.setdefault("enum", [value])
-        elif key == "format" and value not in _FORMATS:
-            continue
-        elif key in _SCHEMA_KEYS:
+        elif key in _SCHEMA_KEYS and (key != "format" or value in _FORMATS):
             out[key] = value
-    if isinstance(kinds := out.get("type"), list):
+    if isinstance(kinds := out.pop("type", None), list):  # ["x", "null"] -> x, nullable
+        out.update({"nullable": True} if "null" in kinds else {})
         real = [k for k in kinds if k != "null"]
-        if "null" in kinds:
-            out["nullable"] = True
-        if len(real) == 1:
-            out["type"] = real[0]
+        out.update({"type": real[0]} if len(real) == 1 else {"anyOf": [{"type": k} for k in real]})
+    elif kinds is not None:
+        out["type"] = kinds
+    if "enum" in out:  # Gemini allows enum on STRING only: keep other enums as a hint
+        if all(isinstance(v, str) for v in out["enum"]):
+            out.setdefault("type", "string")
         else:
-            del out["type"]
-            out.setdefault("anyOf", [{"type": k} for k in real])
-    if "properties" in out:
-        if not out["properties"]:
-            del out["properties"]
-        if out.get("required"):
-            out["required"] = [r for r in out["required"] if r in out.get("properties", {})]
+            hint, desc = "one of: " + ", ".join(map(str, out.pop("enum"))), out.get("description")
+            out["description"] = f"{desc} ({hint})" if desc else hint
+    if not out.get("properties"):
+        out.pop("properties", None)
+    if "required" in out:  # Gemini refuses required names that are not properties
+        out["required"] = [r for r in out["required"] if r in out.get("properties", {})]
     return out
 
 
@@ -311,8 +293,7 @@ def tool_config(choice: str | dict[str, Any]) -> dict[str, Any]:
 
 def generation_config(req: ChatRequest) -> dict[str, Any]:
     cfg: dict[str, Any] = {"candidateCount": 1}
-    max_tokens = req.max_tokens if req.max_tokens is not None else req.extra.get(
-        "max_completion_tokens")
+    max_tokens = req.extra.get("max_completion_tokens") if req.max_tokens is None else req.max_tokens
     for key, value in (("temperature", req.temperature), ("topP", req.top_p),
                        ("maxOutputTokens", max_tokens), ("seed", req.seed)):
         if value is not None:
@@ -322,12 +303,10 @@ def generation_config(req: ChatRequest) -> dict[str, Any]:
     fmt = req.response_format or {}
     if fmt.get("type") in ("json_object", "json_schema"):
         cfg["responseMimeType"] = "application/json"
-    schema = (fmt.get("json_schema") or {}).get("schema") if fmt.get("type") == "json_schema" \
-        else None
-    if schema:
+    if fmt.get("type") == "json_schema" and (fmt.get("json_schema") or {}).get("schema"):
         # responseJsonSchema takes standard JSON Schema ($ref, additionalProperties, ...) as
         # OpenAI's json_schema does; responseSchema would need the lossy clean_schema subset.
-        cfg["responseJsonSchema"] = schema
+        cfg["responseJsonSchema"] = fmt["json_schema"]["schema"]
     return cfg
 
 
@@ -344,12 +323,10 @@ def finish_reason(raw: str | None, has_calls: bool) -> str:
 
 
 def usage_of(u: dict[str, Any] | None) -> Usage | None:
-    if not u:
-        return None
-    return Usage(prompt_tokens=(u.get("promptTokenCount") or 0)
-                 + (u.get("toolUsePromptTokenCount") or 0),
-                 completion_tokens=(u.get("candidatesTokenCount") or 0)
-                 + (u.get("thoughtsTokenCount") or 0))
+    def n(*keys: str) -> int:
+        return sum(int((u or {}).get(k) or 0) for k in keys)
+    return Usage(n("promptTokenCount", "toolUsePromptTokenCount"),
+                 n("candidatesTokenCount", "thoughtsTokenCount")) if u else None
 
 
 def parts_of(candidate: dict[str, Any], first_index: int) -> tuple[str, list[ToolCallDelta]]:
@@ -357,9 +334,7 @@ def parts_of(candidate: dict[str, Any], first_index: int) -> tuple[str, list[Too
     text: list[str] = []
     calls: list[ToolCallDelta] = []
     for part in (candidate.get("content") or {}).get("parts") or []:
-        if part.get("thought"):
-            continue
-        if isinstance(part.get("text"), str):
+        if isinstance(part.get("text"), str) and not part.get("thought"):
             text.append(part["text"])
         elif isinstance(call := part.get("functionCall"), dict):
             calls.append(ToolCallDelta(index=first_index + len(calls),
@@ -368,8 +343,9 @@ def parts_of(candidate: dict[str, Any], first_index: int) -> tuple[str, list[Too
     return "".join(text), calls
 
 
-def _candidate(body: Any, name: str) -> dict[str, Any] | None:
-    """The first candidate; None when the prompt was blocked; raises on an error body."""
+def _candidate(body: Any, name: str, streaming: bool = False) -> dict[str, Any] | None:
+    """The first candidate; None when the prompt was blocked; raises on an error body.
+    A stream may have events without candidates (usage only): {} for those."""
     if not isinstance(body, dict):
         raise UpstreamFailed(f"{name}: the upstream answered with a non-object")
     if isinstance(err := body.get("error"), dict | str):
@@ -380,6 +356,8 @@ def _candidate(body: Any, name: str) -> dict[str, Any] | None:
         return candidates[0]
     if (body.get("promptFeedback") or {}).get("blockReason"):
         return None
+    if streaming:
+        return {}
     raise UpstreamFailed(f"{name}: the upstream response has no candidates")
 
 
@@ -404,24 +382,17 @@ class _StreamState:
     usage: Usage | None = None
 
     def feed(self, obj: Any) -> Chunk | None:
-        if isinstance(obj, dict) and not (obj.get("candidates") or obj.get("error") or (
-                obj.get("promptFeedback") or {}).get("blockReason")):
-            self.usage = usage_of(obj.get("usageMetadata")) or self.usage  # usage-only event
-            return None
-        cand = _candidate(obj, self.name)
+        cand = _candidate(obj, self.name, streaming=True)
         self.usage = usage_of(obj.get("usageMetadata")) or self.usage
-        if cand is None:
-            self.finish = "content_filter"
+        if cand is None:  # the prompt was blocked
+            self.finish = "SAFETY"
             return None
         text, calls = parts_of(cand, self.calls)
         self.calls += len(calls)
-        if cand.get("finishReason"):
-            self.finish = cand["finishReason"]
+        self.finish = cand.get("finishReason") or self.finish
         return Chunk(text=text, tool_calls=calls or None) if text or calls else None
 
     def final(self) -> Chunk:
         if self.finish is None:
             raise UpstreamFailed(f"{self.name}: the stream ended before a finishReason")
-        reason = self.finish if self.finish == "content_filter" else finish_reason(
-            self.finish, self.calls > 0)
-        return Chunk(finish_reason=reason, usage=self.usage)
+        return Chunk(finish_reason=finish_reason(self.finish, self.calls > 0), usage=self.usage)
