@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import sys
 
@@ -43,6 +44,9 @@ def serve(settings: Settings) -> None:
     runtime.on_fatal = lambda: setattr(server, "should_exit", True)
     display = f"[{host}]" if ":" in host else host
     click.echo(f"Homeport {settings.data_dir} serving at http://{display}:{port}/v1", err=True)
+    # uvicorn re-raises the signal that stopped it; after a graceful shutdown, exit 0 instead.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     asyncio.run(server.serve(sockets=[sock]))
     if runtime.startup_error:
         click.echo(f"Error: {runtime.startup_error}", err=True)

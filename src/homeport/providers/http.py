@@ -103,7 +103,8 @@ async def upstream_error(name: str, resp: aiohttp.ClientResponse) -> HomeportErr
         err = body.get("error", body) if isinstance(body, dict) else {}
         if isinstance(err, dict):
             message = str(err.get("message") or message)
-            param, code = err.get("param"), err.get("code") or err.get("status")
+            param = err.get("param")
+            code = err.get("code") or err.get("status") or err.get("type")
     except orjson.JSONDecodeError:
         pass
     text = f"{name}: upstream returned {resp.status}: {message}"
@@ -111,8 +112,8 @@ async def upstream_error(name: str, resp: aiohttp.ClientResponse) -> HomeportErr
         return UpstreamTimeout(text)
     if resp.status == 429:
         return UpstreamRateLimited(text)
-    if resp.status >= 500:
-        return UpstreamUnavailable(text) if resp.status == 503 else UpstreamFailed(text)
+    if resp.status >= 500:  # 503 unavailable, 529 Anthropic's "overloaded"
+        return UpstreamUnavailable(text) if resp.status in (503, 529) else UpstreamFailed(text)
     if resp.status in (401, 403):
         return UpstreamFailed(f"{name}: the upstream refused Homeport's credentials "
                               f"({resp.status}): {message}")

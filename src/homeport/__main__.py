@@ -1,0 +1,3 @@
+from homeport.cli.main import main
+
+main()

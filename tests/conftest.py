@@ -1,0 +1,62 @@
+"""Shared fixtures: real server processes, real databases, the OpenAI spec as a validator."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.helpers import ServerProcess, SpecValidator
+
+ADMIN_KEY = "hp-test-admin-key"
+PG_ADMIN_URL = os.environ.get("HOMEPORT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def spec() -> SpecValidator:
+    return SpecValidator.load()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh database on the machine's PostgreSQL server, dropped afterwards."""
+    name = f"homeport_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as e:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {e}. Start it (see .ci/run).")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Both storage engines: SQLite in a temp dir, and a real Postgres database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'homeport.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    _reset_postgres(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real `homeport serve` on the embedded defaults, shared by the API tests."""
+    proc = ServerProcess(tmp_path_factory.mktemp("server"), env={"HOMEPORT_ADMIN_KEY": ADMIN_KEY})
+    proc.start()
+    yield proc
+    assert proc.stop() == 0, proc.output()
