@@ -99,7 +99,7 @@ class SpecValidator:
     @classmethod
     def load(cls) -> SpecValidator:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        document = yaml.load(SPEC.read_text(), Loader=loader)  # noqa: S506 - safe loader
+        document = yaml.load(SPEC.read_text(), Loader=loader)
         return cls(_nullable_to_anyof(document))
 
     def validate(self, component: str, instance: Any) -> None:

@@ -31,8 +31,8 @@ class _ProviderBase(_Strict):
     name: str = Field(description="Unique provider name, used by models and in the audit log.")
     tier: Tier | None = Field(None, description="local or cloud; defaults by type.")
     clearance: Sensitivity | None = Field(
-        None, description="Highest sensitivity this provider may see "
-        "(public|internal|confidential|restricted). Default: local tier restricted, cloud internal.")
+        None, description="Highest sensitivity this provider may see (public|internal|"
+        "confidential|restricted). Default: local tier restricted, cloud internal.")
     region: str = Field("local", description="Where the provider runs (for policy and audit).")
 
     @field_validator("clearance", mode="before")
@@ -46,7 +46,8 @@ class _ProviderBase(_Strict):
     def effective_clearance(self) -> Sensitivity:
         if self.clearance is not None:
             return self.clearance
-        return Sensitivity.RESTRICTED if self.effective_tier() == Tier.LOCAL else Sensitivity.INTERNAL
+        local = self.effective_tier() == Tier.LOCAL
+        return Sensitivity.RESTRICTED if local else Sensitivity.INTERNAL
 
 
 class LlamaCppConfig(_Strict):
@@ -250,9 +251,9 @@ class Settings(BaseSettings):
         for p in self.all_providers():
             if p.name in declared or p.name not in ("local", "local-embed"):
                 continue
-            kind = "embedding" if p.type == "embedder" else "chat"
-            out.append(ModelConfig(name=p.name, provider=p.name, kind=kind,
-                                   aliases=embedded_aliases(p)))
+            out.append(ModelConfig.model_validate({
+                "name": p.name, "provider": p.name, "aliases": embedded_aliases(p),
+                "kind": "embedding" if p.type == "embedder" else "chat"}))
         return [*out, *self.models]
 
 

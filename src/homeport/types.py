@@ -43,7 +43,7 @@ class Message:
     role: str
     content: str | list[dict[str, Any]] | None = None
     name: str | None = None
-    tool_calls: list[dict[str, Any]] | None = None  # OpenAI shape: {id, type, function{name, arguments}}
+    tool_calls: list[dict[str, Any]] | None = None  # OpenAI: {id, type, function{name, arguments}}
     tool_call_id: str | None = None
 
     def text(self) -> str:

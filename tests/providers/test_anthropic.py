@@ -327,7 +327,7 @@ async def test_validation_error_carries_the_upstream_message(
         fake: FakeAnthropic, provider: AnthropicProvider) -> None:
     req = chat(user("x"), tools=[WEATHER], tool_choice={"type": "function",
                                                         "function": {"name": "missing"}})
-    with pytest.raises(InvalidRequest, match="tool_choice.name: tool 'missing' is not in tools"):
+    with pytest.raises(InvalidRequest, match=r"tool_choice\.name: tool 'missing' is not in tools"):
         await run(provider, req)
 
 

@@ -15,8 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from homeport.api.openai_routes import json_response
-from homeport.api.wire import new_id
 from homeport.api.openai_routes import routes as openai_routes
+from homeport.api.wire import new_id
 from homeport.errors import HomeportError
 from homeport.runtime import Runtime
 from homeport.settings import Settings

@@ -83,7 +83,7 @@ async def _collect(routed: Routed) -> wire.Collected:
 
 
 async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[bytes]:
-    status, error = 200, None
+    status, error = 200, None  # type: int, BaseException | None
     try:
         yield encoder.start()
         async for chunk in routed.chunks():

@@ -8,6 +8,7 @@ work (and with it the upstream generation) when the client leaves first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import TypeVar
 
@@ -35,10 +36,8 @@ async def until_disconnect(receive: Receive, work: Awaitable[T]) -> T:
         watcher.cancel()
     if not task.done():
         task.cancel()
-        try:
+        with contextlib.suppress(BaseException):  # the abandoned work's outcome is moot
             await task
-        except BaseException:  # the cancelled work's own outcome no longer matters
-            pass
         raise ClientGone()
     return task.result()
 

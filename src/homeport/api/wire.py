@@ -132,7 +132,7 @@ class StreamEncoder:
                                       "finish_reason": finish}
         else:
             choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        body = {**self._base, "choices": [choice]}
+        body: dict[str, Any] = {**self._base, "choices": [choice]}
         if self.include_usage:
             body["usage"] = None
         return sse(body)

@@ -4,6 +4,7 @@ report CPU, RAM and GPU. Exits 1 when a check fails."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import platform
 import shutil
@@ -15,11 +16,10 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-import click
 import psutil
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 from rich.console import Console
 from rich.table import Table
 
@@ -42,8 +42,8 @@ def doctor(settings: Settings) -> None:
     steps: list[tuple[str, Callable[[], Check]]] = []
     for p in registry.providers.values():
         if isinstance(p, LlamaCppProvider | EmbedderProvider):
-            steps.append((f"hash {p.name}", lambda p=p: _files(p)))
-            steps.append((f"load {p.name}", lambda p=p: _load(p)))
+            steps.append((f"hash {p.name}", functools.partial(_files, p)))
+            steps.append((f"load {p.name}", functools.partial(_load, p)))
     steps += [("database", lambda: _database(settings)), ("port", lambda: _port(settings))]
     results: list[Check] = []
     with console.status("") as status:
@@ -120,7 +120,7 @@ def _port(settings: Settings) -> Check:
             pass
     try:
         url = f"http://{settings.host}:{settings.port}/healthz"
-        with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - local URL
+        with urllib.request.urlopen(url, timeout=2) as r:
             if r.status == 200:
                 return ("port", True, f"{settings.host}:{settings.port}: Homeport is running")
     except OSError:

@@ -34,10 +34,10 @@ class Provider(ABC):
         self.clearance = clearance
         self.region = region
 
-    async def start(self) -> None:
+    async def start(self) -> None:  # noqa: B027 - optional hook
         """Open connections, load weights. Called once before serving."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional hook
         """Release everything `start` took."""
 
     def ready(self) -> bool:

@@ -43,6 +43,7 @@ class EmbedderProvider(Provider):
 
     def model_files(self) -> list[tuple[Path, str | None]]:
         """(path, expected SHA-256) of the ONNX model and its tokenizer."""
+        model: tuple[Path, str | None]
         if self.cfg.model_path is None:
             model = (locate(MINILM_ONNX), self.cfg.sha256 or MINILM_ONNX.sha256)
         else:

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from homeport.errors import HomeportError, InvalidRequest, UpstreamFailed
+from homeport.errors import InvalidRequest, UpstreamFailed
 from homeport.providers.base import Capabilities
 from homeport.providers.http import HttpProvider, sse_events
 from homeport.settings import GeminiProvider as Config
@@ -25,7 +25,6 @@ EMBED_BATCH = 100  # batchEmbedContents takes at most 100 requests per call
 
 # Google answers 400 INVALID_ARGUMENT / FAILED_PRECONDITION for some faults that are the
 # deployment's, not the caller's: those must not reach the client as "your request is bad".
-_NOT_CALLERS_FAULT = ("API key not valid", "API_KEY_INVALID", "location is not supported")
 
 
 class GeminiProvider(HttpProvider):
@@ -43,33 +42,27 @@ class GeminiProvider(HttpProvider):
 
     async def stream(self, req: ChatRequest, model: str) -> AsyncIterator[Chunk]:
         body = request_body(req)
-        try:
-            if not req.stream:
-                data = await self.post_json(self._url(model, "generateContent"), body)
-                yield response_chunk(data, self.name)
-                return
-            state = _StreamState(self.name)
-            url = self._url(model, "streamGenerateContent") + "?alt=sse"
-            async with self.post(url, body) as resp:
-                async for _, data in sse_events(resp):
-                    if (obj := _loads(data)) is None:
-                        raise UpstreamFailed(f"{self.name}: invalid JSON in the stream")
-                    if (chunk := state.feed(obj)) is not None:
-                        yield chunk
-            yield state.final()
-        except InvalidRequest as e:
-            raise _reclassified(e, self.name)
+        if not req.stream:
+            data = await self.post_json(self._url(model, "generateContent"), body)
+            yield response_chunk(data, self.name)
+            return
+        state = _StreamState(self.name)
+        url = self._url(model, "streamGenerateContent") + "?alt=sse"
+        async with self.post(url, body) as resp:
+            async for _, data in sse_events(resp):
+                if (obj := _loads(data)) is None:
+                    raise UpstreamFailed(f"{self.name}: invalid JSON in the stream")
+                if (chunk := state.feed(obj)) is not None:
+                    yield chunk
+        yield state.final()
 
     async def embed(self, texts: list[str], model: str) -> EmbedResult:
         url = self._url(model, "batchEmbedContents")
         name = f"models/{model_id(model)}"
         batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
-        try:
-            answers = await asyncio.gather(*(self.post_json(url, {"requests": [
-                {"model": name, "content": {"parts": [{"text": t}]}} for t in batch]})
-                for batch in batches))
-        except InvalidRequest as e:
-            raise _reclassified(e, self.name)
+        answers = await asyncio.gather(*(self.post_json(url, {"requests": [
+            {"model": name, "content": {"parts": [{"text": t}]}} for t in batch]})
+            for batch in batches))
         try:
             vectors: list[list[float]] = [e["values"] for a in answers for e in a["embeddings"]]
         except (KeyError, TypeError) as e:
@@ -78,14 +71,6 @@ class GeminiProvider(HttpProvider):
             raise UpstreamFailed(f"{self.name}: {len(vectors)} embeddings for {len(texts)} texts")
         # The Gemini API reports no token count for embeddings: estimate ~4 characters a token.
         return EmbedResult(vectors=vectors, prompt_tokens=sum(-(-len(t) // 4) for t in texts))
-
-
-def _reclassified(e: InvalidRequest, name: str) -> HomeportError:
-    if any(s in e.message for s in _NOT_CALLERS_FAULT):
-        fault = UpstreamFailed(f"{name}: the upstream refused Homeport's deployment: {e.message}")
-        fault.__cause__ = e
-        return fault
-    return e
 
 
 def model_id(model: str) -> str:
@@ -293,7 +278,9 @@ def tool_config(choice: str | dict[str, Any]) -> dict[str, Any]:
 
 def generation_config(req: ChatRequest) -> dict[str, Any]:
     cfg: dict[str, Any] = {"candidateCount": 1}
-    max_tokens = req.extra.get("max_completion_tokens") if req.max_tokens is None else req.max_tokens
+    max_tokens = req.max_tokens
+    if max_tokens is None:
+        max_tokens = req.extra.get("max_completion_tokens")
     for key, value in (("temperature", req.temperature), ("topP", req.top_p),
                        ("maxOutputTokens", max_tokens), ("seed", req.seed)):
         if value is not None:

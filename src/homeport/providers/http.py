@@ -93,21 +93,33 @@ class HttpProvider(Provider):
             raise UpstreamFailed(f"{self.name}: the upstream answered with invalid JSON") from e
 
 
+# Google reports a bad API key and an unsupported region as 400s.
+_DEPLOYMENT_FAULTS = {"API_KEY_INVALID", "FAILED_PRECONDITION"}
+
+
 async def upstream_error(name: str, resp: aiohttp.ClientResponse) -> HomeportError:
     """Map an upstream error response to our tree, keeping its message."""
     raw = await resp.read()
     message = raw.decode(errors="replace")[:500]
     param = code = None
+    reasons: set[str] = set()
     try:
         body = orjson.loads(raw)
         err = body.get("error", body) if isinstance(body, dict) else {}
         if isinstance(err, dict):
             message = str(err.get("message") or message)
             param = err.get("param")
-            code = err.get("code") or err.get("status") or err.get("type")
+            # OpenAI: code; Google: status (its code is the HTTP number); Anthropic: type.
+            code = next((c for c in (err.get("code"), err.get("status"), err.get("type"))
+                         if isinstance(c, str)), None)
+            reasons = {str(d.get("reason")) for d in err.get("details") or []
+                       if isinstance(d, dict)} | {str(code)}
     except orjson.JSONDecodeError:
         pass
     text = f"{name}: upstream returned {resp.status}: {message}"
+    if reasons & _DEPLOYMENT_FAULTS:  # a 400 that is Homeport's problem, not the caller's
+        return UpstreamFailed(f"{name}: the upstream refused Homeport's deployment "
+                              f"({resp.status}): {message}")
     if resp.status in (408, 504):
         return UpstreamTimeout(text)
     if resp.status == 429:
@@ -118,8 +130,7 @@ async def upstream_error(name: str, resp: aiohttp.ClientResponse) -> HomeportErr
         return UpstreamFailed(f"{name}: the upstream refused Homeport's credentials "
                               f"({resp.status}): {message}")
     if resp.status == 413 or resp.status == 400:
-        return InvalidRequest(text, param=param if isinstance(param, str) else None,
-                              code=code if isinstance(code, str) else None)
+        return InvalidRequest(text, param=param if isinstance(param, str) else None, code=code)
     return UpstreamRejected(text, status=resp.status)
 
 

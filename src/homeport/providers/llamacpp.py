@@ -12,8 +12,8 @@ import asyncio
 import logging
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -131,11 +131,13 @@ def load_llama(path: Path | None, cfg: Any) -> Any:
     """A llama-cpp-python model that also counts the tokens it reads and writes."""
     from llama_cpp import Llama, llama_vocab_is_eog
 
-    class CountingLlama(Llama):  # type: ignore[misc]
+    class CountingLlama(Llama):
         prompt_tokens = 0
         completion_tokens = 0
 
-        def generate(self, tokens: Any, *args: Any, **kwargs: Any) -> Iterator[int]:
+        def generate(  # type: ignore[override]
+            self, tokens: Any, *args: Any, **kwargs: Any
+        ) -> Iterator[int]:
             self.prompt_tokens, self.completion_tokens = len(tokens), 0
             for token in super().generate(tokens, *args, **kwargs):
                 if not llama_vocab_is_eog(self._model.vocab, token):

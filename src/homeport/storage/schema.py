@@ -1,4 +1,4 @@
-"""Table definitions (SQLAlchemy Core), shared by both engines. Change them only with a migration."""
+"""Table definitions (SQLAlchemy Core) shared by both engines. Change them only with a migration."""
 
 from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
 

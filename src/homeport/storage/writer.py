@@ -2,7 +2,8 @@
 
 Rows go into a bounded queue; one task writes them in batches (one transaction each) every
 `flush_interval_s` or `batch_size` rows. When the queue is full, a row waits for room in its
-own task: the caller never blocks and nothing is dropped. `close()` drains everything, so a graceful shutdown loses nothing.
+own task: the caller never blocks and nothing is dropped. `close()` drains everything, so a
+graceful shutdown loses nothing.
 """
 
 from __future__ import annotations
