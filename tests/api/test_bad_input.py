@@ -124,7 +124,7 @@ def test_client_disconnect_mid_stream_cancels_generation(server: ServerProcess) 
     r = httpx.post(f"{server.url}/v1/chat/completions", headers=AUTH, timeout=60,
                    json={**CHAT, "max_tokens": 1})
     assert r.status_code == 200
-    assert time.monotonic() - t < 10  # the abandoned 2,000-token generation would take ~30 s+
+    assert time.monotonic() - t < 15  # the abandoned 2,000-token generation would take ~30 s+
 
 
 def test_server_still_serves_after_bad_input(server: ServerProcess) -> None:

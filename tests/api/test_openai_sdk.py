@@ -71,7 +71,7 @@ def test_chat_stream_with_usage(client: openai.OpenAI, spec: SpecValidator) -> N
 
 
 def test_stream_without_usage_option_sends_no_usage(server: ServerProcess) -> None:
-    with httpx.stream("POST", f"{server.url}/v1/chat/completions",
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", timeout=60,
                       headers={"authorization": f"Bearer {ADMIN_KEY}"},
                       json={"model": "local", "stream": True, "max_tokens": 4,
                             "messages": [{"role": "user", "content": "Hi"}]}) as r:
