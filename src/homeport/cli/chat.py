@@ -6,10 +6,9 @@ import asyncio
 import sys
 
 import click
-from rich.console import Console
 
 from homeport.api.wire import new_id
-from homeport.cli.main import cli, common_options
+from homeport.cli.main import cli, common_options, console
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Message
@@ -34,7 +33,7 @@ def chat(settings: Settings, prompt: str, model: str, system: str | None, max_to
 
 
 async def _chat(runtime: Runtime, req: ChatRequest) -> None:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     with err.status("loading models…"):
         await runtime.start(wait_for_models=True)
     try:

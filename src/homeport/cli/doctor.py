@@ -20,10 +20,9 @@ import psutil
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from rich.console import Console
 from rich.table import Table
 
-from homeport.cli.main import cli, common_options
+from homeport.cli.main import cli, common_options, console
 from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.llamacpp import LlamaCppProvider
 from homeport.providers.registry import Registry
@@ -37,7 +36,7 @@ Check = tuple[str, bool, str]
 @common_options
 def doctor(settings: Settings) -> None:
     """Check that this machine can run Homeport with this configuration."""
-    console = Console(stderr=True)
+    err = console(stderr=True)
     registry = Registry(settings)
     steps: list[tuple[str, Callable[[], Check]]] = []
     for p in registry.providers.values():
@@ -46,7 +45,7 @@ def doctor(settings: Settings) -> None:
             steps.append((f"load {p.name}", functools.partial(_load, p)))
     steps += [("database", lambda: _database(settings)), ("port", lambda: _port(settings))]
     results: list[Check] = []
-    with console.status("") as status:
+    with err.status("") as status:
         for label, step in steps:
             status.update(f"checking {label}…")
             try:
@@ -58,7 +57,7 @@ def doctor(settings: Settings) -> None:
         table.add_row(name, "[green]ok[/green]" if ok else "[red]FAIL[/red]", detail)
     for name, detail in _system():
         table.add_row(name, "[blue]info[/blue]", detail)
-    Console().print(table)
+    console().print(table)
     if not all(ok for _, ok, _ in results):
         sys.exit(1)
 

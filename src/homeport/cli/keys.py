@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from homeport.cli.main import cli, common_options
+from homeport.cli.main import cli, common_options, console
 from homeport.governance.keys import ROLES, KeyStore
 from homeport.settings import Settings
 from homeport.storage.db import Database
@@ -48,7 +47,7 @@ def list_keys(settings: Settings, include_revoked: bool) -> None:
     for k in _store(settings).list(include_revoked):
         table.add_row(k.id, k.prefix + "…", k.name, k.team, ",".join(k.roles), _date(k.created_at),
                       _date(k.revoked_at))
-    Console().print(table)
+    console().print(table)
 
 
 @keys.command()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from homeport import __version__
 from homeport.errors import ConfigError, HomeportError
@@ -30,12 +31,19 @@ def common_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         settings = settings_or_exit(config_file, data_dir=data_dir, **flags)
         logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         try:
             return fn(settings, **kwargs)
         except (HomeportError, ConfigError) as e:
             raise click.ClickException(getattr(e, "message", str(e))) from e
 
     return wrapper
+
+
+def console(stderr: bool = False) -> Console:
+    """Rich output; when piped, wide enough that tables are not cut."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, width=None if stream.isatty() else 200)
 
 
 def settings_or_exit(config: Path | None, **flags: Any) -> Settings:

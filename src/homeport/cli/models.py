@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 
-from homeport.cli.main import cli, common_options
+from homeport.cli.main import cli, common_options, console
 from homeport.settings import Settings
 
 
@@ -22,4 +21,4 @@ def models(settings: Settings) -> None:
         table.add_row(m.name, ", ".join(m.aliases), m.kind, p.name, p.type,
                       str(p.effective_tier()), str(p.effective_clearance()),
                       ", ".join(m.fallbacks), f"{m.upstream_model or m.name} @ {where}")
-    Console().print(table)
+    console().print(table)

@@ -19,6 +19,7 @@ from homeport.storage.schema import api_keys
 from homeport.types import Caller
 
 KEY_PREFIX = "hp-"
+PREFIX_LEN = 10  # characters of a key kept in clear, to recognise it in lists
 ROLES = ("admin", "member", "auditor")
 
 
@@ -55,7 +56,8 @@ class KeyStore:
             raise InvalidRequest(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}",
                                  param="roles")
         key = key or KEY_PREFIX + secrets.token_urlsafe(32)
-        info = KeyInfo(id="key_" + secrets.token_hex(8), prefix=key[:10], name=name, team=team,
+        info = KeyInfo(id="key_" + secrets.token_hex(8), prefix=key[:PREFIX_LEN], name=name,
+                       team=team,
                        roles=tuple(roles), created_at=time.time(), revoked_at=None)
         with self._db.engine.begin() as conn:
             conn.execute(api_keys.insert().values(
@@ -71,11 +73,14 @@ class KeyStore:
             return [_info(r) for r in conn.execute(q).mappings()]
 
     def revoke(self, id_or_prefix: str) -> KeyInfo:
-        """Revoke the one active key whose id or prefix matches."""
+        """Revoke the one active key matching an id, the key itself, or a prefix of it."""
+        arg = id_or_prefix
+        prefix = (api_keys.c.prefix == arg[:PREFIX_LEN] if len(arg) >= PREFIX_LEN
+                  else api_keys.c.prefix.startswith(arg, autoescape=True))
         with self._db.engine.begin() as conn:
             rows = conn.execute(select(api_keys).where(
                 api_keys.c.revoked_at.is_(None),
-                or_(api_keys.c.id == id_or_prefix, api_keys.c.prefix.startswith(id_or_prefix)),
+                or_(api_keys.c.id == arg, api_keys.c.hash == hash_key(arg), prefix),
             )).mappings().all()
             if not rows:
                 raise NotFound(f"no active key with id or prefix {id_or_prefix!r}")
