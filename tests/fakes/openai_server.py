@@ -1,6 +1,6 @@
 """A fake OpenAI-compatible upstream speaking the real wire format, scriptable per test.
 
-Runs in its own thread with its own event loop, so it serves both in-process tests and real
+Runs in a background thread (ThreadedApp), so it serves both in-process tests and real
 `homeport serve` processes. `script` decides what the next requests get; `requests` records
 what arrived; `cancelled` counts streams whose client hung up before the end.
 """
@@ -8,14 +8,14 @@ what arrived; `cancelled` counts streams whose client hung up before the end.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from aiohttp import web
+
+from tests.fakes.threaded import ThreadedApp
 
 
 @dataclass
@@ -121,37 +121,16 @@ class FakeOpenAI:
     # --- lifecycle ---
 
     def start(self) -> FakeOpenAI:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-
-        async def serve() -> None:
-            app = web.Application()
-            app.router.add_post("/v1/chat/completions", self.chat)
-            app.router.add_post("/v1/completions", self.chat)
-            app.router.add_post("/v1/embeddings", self.embeddings)
-            self._runner = web.AppRunner(app, handle_signals=False)
-            await self._runner.setup()
-            await web.SockSite(self._runner, sock).start()
-            ready.set()
-
-        def run() -> None:
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(serve())
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self.chat)
+        app.router.add_post("/v1/completions", self.chat)
+        app.router.add_post("/v1/embeddings", self.embeddings)
+        self._server = ThreadedApp(app)
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
-        fut = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
-        fut.result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        self._server.stop()
 
 
 def _pieces(text: str) -> list[str]:
