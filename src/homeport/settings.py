@@ -33,7 +33,8 @@ class _ProviderBase(_Strict):
     clearance: Sensitivity | None = Field(
         None, description="Highest sensitivity this provider may see (public|internal|"
         "confidential|restricted). Default: local tier restricted, cloud internal.")
-    region: str = Field("local", description="Where the provider runs (for policy and audit).")
+    region: str | None = Field(None, description="Where the provider runs, e.g. eu-west-1 (for "
+                               "policy and audit).")
 
     @field_validator("clearance", mode="before")
     @classmethod
@@ -84,7 +85,6 @@ class EmbedderConfig(_Strict):
                             "tokens (the model's window).")
     batch_size: int = Field(32, ge=1, description="Texts embedded per onnxruntime call.")
     n_threads: int | None = Field(None, ge=1, description="onnxruntime intra-op threads.")
-    dimensions: int = Field(384, ge=1, description="Vector size the model produces.")
 
 
 class LlamaCppProvider(_ProviderBase, LlamaCppConfig):
@@ -132,7 +132,7 @@ class OpenAIProvider(_HttpProvider):
 
 class AnthropicProvider(_HttpProvider):
     type: Literal["anthropic"]
-    base_url: str = "https://api.anthropic.com"
+    base_url: str = Field("https://api.anthropic.com", description="Messages API base URL.")
     version: str = Field("2023-06-01", description="anthropic-version header.")
     default_max_tokens: int = Field(4096, ge=1, description="max_tokens when the request has none "
                                     "(the Messages API requires one).")
@@ -140,7 +140,8 @@ class AnthropicProvider(_HttpProvider):
 
 class GeminiProvider(_HttpProvider):
     type: Literal["gemini"]
-    base_url: str = "https://generativelanguage.googleapis.com/v1beta"
+    base_url: str = Field("https://generativelanguage.googleapis.com/v1beta",
+                          description="Gemini API base URL.")
 
 
 ProviderConfig = Annotated[
@@ -170,8 +171,8 @@ class EmbeddedConfig(_Strict):
 
 
 class WriterConfig(_Strict):
-    queue_size: int = Field(10_000, ge=1, description="Records that may wait for the writer; "
-                            "beyond that, finishing requests wait (nothing is dropped).")
+    queue_size: int = Field(10_000, ge=1, description="Records queued for the writer; beyond "
+                            "that, records wait for room (none is dropped).")
     batch_size: int = Field(500, ge=1, description="Records written per transaction.")
     flush_interval_s: float = Field(0.5, gt=0, description="Longest a record waits to be written.")
 
@@ -194,12 +195,14 @@ class Settings(BaseSettings):
     key_cache_ttl_s: float = Field(5.0, ge=0, description="How long a key lookup is cached; a "
                                    "revoked key stops working within this time.")
     log_level: str = Field("info", description="debug|info|warning|error.")
-    embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig)
+    embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig,
+                                     description="The models Homeport runs in-process.")
     providers: list[ProviderConfig] = Field(default_factory=list, description="Model backends. "
                                             "A provider named like an embedded one replaces it.")
     models: list[ModelConfig] = Field(default_factory=list, description="Model names clients may "
                                       "use.")
-    writer: WriterConfig = Field(default_factory=WriterConfig)
+    writer: WriterConfig = Field(default_factory=WriterConfig,
+                                 description="The background writer of the request ledger.")
 
     @classmethod
     def settings_customise_sources(

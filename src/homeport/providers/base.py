@@ -28,7 +28,7 @@ class Provider(ABC):
 
     capabilities = Capabilities()
 
-    def __init__(self, name: str, *, tier: Tier, clearance: Sensitivity, region: str):
+    def __init__(self, name: str, *, tier: Tier, clearance: Sensitivity, region: str | None):
         self.name = name
         self.tier = tier
         self.clearance = clearance
