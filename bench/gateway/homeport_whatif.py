@@ -1,6 +1,10 @@
 """`homeport serve` with candidate fixes applied from outside (monkeypatched, src/ untouched),
 to measure what they would buy. Used only by `run.py --what-if`; never the headline figure.
 
+Both fixes below were measured this way against commit 540e9a2 and have since landed in
+`src/homeport/cli/serve.py` (commit 1dc691e); against that code they change nothing. The file
+stays as the harness for measuring the next candidate fix the same way.
+
 HP_WHATIF (comma-separated, default "nodelay,uvloop"):
   nodelay  set TCP_NODELAY on the listening socket (Linux copies it to accepted sockets).
            serve.py's `_bind` makes `socket.socket(family, SOCK_STREAM)`, whose proto is 0, so
@@ -10,6 +14,8 @@ HP_WHATIF (comma-separated, default "nodelay,uvloop"):
   uvloop   run `server.serve()` on uvloop. serve.py calls `asyncio.run(server.serve(...))`,
            which ignores uvicorn's `loop="uvloop"` (only `Server.run()` applies the loop
            factory), so the server runs on the stdlib selector loop.
+  switch   sys.setswitchinterval(0.0005): the event loop waits less for the GIL while a
+           worker thread (llama-cpp-python's generation loop) runs Python code.
 
 Usage: python homeport_whatif.py serve --port P --data-dir D --config F
 """
@@ -47,6 +53,9 @@ if "uvloop" in FIXES:
             return getattr(asyncio, name)
 
     serve_mod.asyncio = _AsyncioOnUvloop()  # type: ignore[assignment]
+
+if "switch" in FIXES:
+    sys.setswitchinterval(0.0005)
 
 if __name__ == "__main__":
     from homeport.cli.main import cli

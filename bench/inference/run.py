@@ -248,11 +248,14 @@ async def run(args: argparse.Namespace, workdir: Path, results: Path, stamp: str
                     b0, o0 = busy_seconds(), ours_seconds(ours)
                     t0 = time.perf_counter()
                     for name in order_i:
+                        proc = ours[0] if name == "homeport" else ours[1]
+                        c0 = ours_seconds([proc])
                         if name == "homeport":
                             pair[name] = derive(await homeport_generate(session, url, prompt,
                                                                         args.max_tokens))
                         else:
                             pair[name] = derive(direct.generate(prompt, args.max_tokens))
+                        pair[name]["server_cpu_s"] = round(ours_seconds([proc]) - c0, 3)
                     el = time.perf_counter() - t0
                     pair["other_load_cores"] = round(max(0.0, (busy_seconds() - b0) - (
                         ours_seconds(ours) - o0)) / el, 3)
@@ -303,6 +306,9 @@ def summarise(per: list[dict], max_tokens: int) -> dict:
                      "requests": len(rs),
                      "all_exactly_max_tokens": all(r["completion_tokens"] == max_tokens
                                                    for r in rs)}
+    for name in ("homeport", "direct"):  # generations 2x slower than usual (see README)
+        m = out[name]["decode_tps_median"] or 0
+        out[name]["slow_outliers"] = sum(1 for p in per if (p[name]["decode_tps"] or 0) < m / 2)
     out["homeport"]["server_ttft_ms_median"] = med([p["homeport"].get("server_ttft_ms")
                                                     for p in per])
     pairs = [(p["homeport"], p["direct"]) for p in per]
