@@ -83,7 +83,9 @@ class EmbedderConfig(_Strict):
         None, description="tokenizer.json for the model. Default: the one shipped with Homeport.")
     max_tokens: int = Field(256, ge=8, le=8192, description="Inputs are truncated to this many "
                             "tokens (the model's window).")
-    batch_size: int = Field(32, ge=1, description="Texts embedded per onnxruntime call.")
+    batch_size: int = Field(4, ge=1, description="Texts embedded per onnxruntime call. Small "
+                            "batches are faster on CPU and keep memory low (bench/embeddings); "
+                            "raise it on a GPU.")
     n_threads: int | None = Field(None, ge=1, description="onnxruntime intra-op threads.")
 
 
