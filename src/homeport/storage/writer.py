@@ -20,6 +20,7 @@ from homeport.storage.db import Database
 
 log = logging.getLogger(__name__)
 _RETRY_S = (0.2, 1.0, 5.0)
+_MAX_PARAMS = 30_000  # bound parameters per statement (SQLite allows 32,766; Postgres 65,535)
 
 
 class BatchedWriter:
@@ -30,6 +31,10 @@ class BatchedWriter:
         self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(cfg.queue_size)
         self._closing = asyncio.Event()
         self._waiting: set[asyncio.Task[None]] = set()
+        self._columns = [c.name for c in table.columns]
+        mark = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
+        self._insert_into = f"INSERT INTO {table.name} ({', '.join(self._columns)}) VALUES"
+        self._row_marks = f"({', '.join([mark] * len(self._columns))})"
         self._task: asyncio.Task[None] | None = None
         self.written = 0
 
@@ -94,5 +99,12 @@ class BatchedWriter:
                 await asyncio.sleep(delay)
 
     def _insert(self, batch: list[dict[str, Any]]) -> None:
+        """One multi-row INSERT per chunk: the driver releases the GIL once per statement, not
+        once per row as executemany does (which starves the event loop thread; bench/gateway)."""
+        cols = self._columns
+        per_statement = max(1, _MAX_PARAMS // len(cols))
         with self._db.engine.begin() as conn:
-            conn.execute(self._table.insert(), batch)
+            for start in range(0, len(batch), per_statement):
+                rows = batch[start:start + per_statement]
+                sql = f"{self._insert_into} {', '.join([self._row_marks] * len(rows))}"
+                conn.exec_driver_sql(sql, tuple(row.get(c) for row in rows for c in cols))
