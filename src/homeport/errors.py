@@ -7,6 +7,7 @@
     ├── PermissionDenied          403
     ├── NotFound                  404
     │   └── ModelNotFound         404 model_not_found
+    ├── MethodNotAllowed          405
     ├── RateLimited               429
     │   └── QueueFull             429 queue_full        (retriable: next candidate)
     ├── UpstreamRejected          upstream's 4xx status (not retriable)
@@ -79,6 +80,12 @@ class NotFound(HomeportError):
 
 class ModelNotFound(NotFound):
     code = "model_not_found"
+
+
+class MethodNotAllowed(HomeportError):
+    status = 405
+    type = "invalid_request_error"
+    code = "method_not_allowed"
 
 
 class RateLimited(HomeportError):

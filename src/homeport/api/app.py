@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,20 +12,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
-from homeport.api.openai_routes import json_response
-from homeport.api.openai_routes import routes as openai_routes
-from homeport.api.wire import new_id
+from homeport.api.asgi import ApiFront, json_response
+from homeport.api.openai_routes import endpoints
 from homeport.errors import HomeportError
 from homeport.runtime import Runtime
 from homeport.settings import Settings
-from homeport.telemetry.events import RequestRecord
-from homeport.types import Caller
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
+    """The API (/v1, plain ASGI endpoints) in front of a Starlette app for everything else."""
     rt = runtime or Runtime(settings)
 
     @asynccontextmanager
@@ -38,13 +36,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             await rt.stop()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/readyz", readyz), *openai_routes],
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz)],
         lifespan=lifespan,
-        exception_handlers={HomeportError: homeport_error, HTTPException: http_error,
-                            Exception: unexpected_error},
+        exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
     app.state.runtime = rt
-    return app
+    exact, prefixed = endpoints(rt)
+    return ApiFront(app, exact, prefixed)
 
 
 async def healthz(request: Request) -> Response:
@@ -60,23 +58,6 @@ async def readyz(request: Request) -> Response:
     if rt.startup_error:
         body["error"] = rt.startup_error
     return json_response(body, 200 if ready else 503)
-
-
-_ENDPOINTS = {"/v1/chat/completions": "chat", "/v1/completions": "completions",
-              "/v1/embeddings": "embeddings"}
-
-
-async def homeport_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HomeportError)
-    endpoint = _ENDPOINTS.get(request.url.path)
-    if endpoint and not exc.recorded:  # failed before routing (auth, body): still recorded
-        rt: Runtime = request.app.state.runtime
-        caller: Caller | None = getattr(request.state, "caller", None)
-        rt.ledger.submit(RequestRecord(
-            id=new_id("req"), ts=time.time(), endpoint=endpoint, model_requested="",
-            key_id=caller.key_id if caller else None, team=caller.team if caller else None,
-            status=exc.status, error_type=type(exc).__name__).row())
-    return json_response(exc.to_dict(), exc.status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

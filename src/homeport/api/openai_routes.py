@@ -8,52 +8,45 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from homeport.api import wire
-from homeport.api.parse import chat_request, completion_request, read_body, validate
+from homeport.api.asgi import Endpoint, HttpRequest, json_response
+from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
 from homeport.errors import HomeportError, InvalidRequest
 from homeport.routing.service import Routed
 from homeport.runtime import Runtime
-from homeport.types import Caller, ChatRequest
+from homeport.types import ChatRequest
 
 log = logging.getLogger(__name__)
 CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status_code=status, headers=headers,
-                    media_type="application/json")
+async def _authenticated_body(rt: Runtime, request: HttpRequest) -> bytes:
+    request.caller = await rt.keys.authenticate(request.headers.get("authorization"))
+    return await request.body(rt.settings.max_body_bytes)
 
 
-async def _start(request: Request) -> tuple[Runtime, Caller, bytes]:
-    rt: Runtime = request.app.state.runtime
-    caller = await rt.keys.authenticate(request.headers.get("authorization"))
-    request.state.caller = caller  # for the ledger record if the request fails before routing
-    return rt, caller, await read_body(request, rt.settings.max_body_bytes)
-
-
-async def chat_completions(request: Request) -> Response | EventStream:
-    rt, caller, raw = await _start(request)
+async def chat_completions(rt: Runtime, request: HttpRequest) -> ASGIApp:
+    raw = await _authenticated_body(rt, request)
     req = chat_request(validate(ChatCompletionRequest, raw))
-    return await _generate(request, rt, caller, req, "chat")
+    return await _generate(rt, request, req, "chat")
 
 
-async def completions(request: Request) -> Response | EventStream:
-    rt, caller, raw = await _start(request)
+async def completions(rt: Runtime, request: HttpRequest) -> ASGIApp:
+    raw = await _authenticated_body(rt, request)
     req = completion_request(validate(CompletionRequest, raw))
-    return await _generate(request, rt, caller, req, "completions")
+    return await _generate(rt, request, req, "completions")
 
 
-async def _generate(request: Request, rt: Runtime, caller: Caller, req: ChatRequest,
-                    endpoint: str) -> Response | EventStream:
+async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
+                    endpoint: str) -> ASGIApp:
+    assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
-    routed = await rt.gateway.open(req, caller, endpoint, rid)
+    routed = await rt.gateway.open(req, request.caller, endpoint, rid)
     headers = _route_headers(routed, rid)
     model = routed.target.served_as
     if req.stream:
@@ -69,26 +62,32 @@ async def _generate(request: Request, rt: Runtime, caller: Caller, req: ChatRequ
 
 async def _collect(routed: Routed) -> wire.Collected:
     collected = wire.Collected()
+    status, error = 200, None  # type: int, BaseException | None
     try:
         async for chunk in routed.chunks():
             collected.add(chunk)
     except HomeportError as e:
-        routed.finish(e.status, e)
+        status, error = e.status, e
         raise
     except BaseException as e:
-        routed.finish(CLIENT_CLOSED if isinstance(e, asyncio.CancelledError) else 500, e)
+        status = CLIENT_CLOSED if isinstance(e, asyncio.CancelledError) else 500
+        error = e
         raise
-    routed.finish(200)
+    finally:
+        routed.finish(status, error, collected.usage)
     return collected
 
 
 async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[bytes]:
     status, error = 200, None  # type: int, BaseException | None
     try:
-        yield encoder.start()
+        head = encoder.start()  # sent with the first chunk: one write, not two
         async for chunk in routed.chunks():
-            yield encoder.encode(chunk)
-        yield encoder.end()
+            data = encoder.encode(chunk)
+            if head and data:
+                data, head = head + data, b""
+            yield data
+        yield head + encoder.end()
     except HomeportError as e:  # headers are sent: report in-band, as OpenAI does
         status, error = e.status, e
         yield wire.sse(e.to_dict())
@@ -100,7 +99,7 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[byt
         status, error = CLIENT_CLOSED, e
         raise
     finally:
-        routed.finish(status, error)
+        routed.finish(status, error, encoder.usage)
 
 
 def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
@@ -112,14 +111,15 @@ def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
             "x-homeport-attempts": str(routed.call.record.attempts)}
 
 
-async def embeddings(request: Request) -> Response:
-    rt, caller, raw = await _start(request)
+async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
+    raw = await _authenticated_body(rt, request)
+    assert request.caller is not None
     body = validate(EmbeddingRequest, raw)
     texts = [body.input] if isinstance(body.input, str) else body.input
     if any(not t for t in texts):
         raise InvalidRequest("'input' must not contain empty strings.", param="input")
     rid = wire.new_id("emb")
-    target, decision, result = await rt.gateway.embed(body.model, texts, caller, rid)
+    target, decision, result = await rt.gateway.embed(body.model, texts, request.caller, rid)
     dims = len(result.vectors[0]) if result.vectors else 0
     if body.dimensions is not None and body.dimensions != dims:
         raise InvalidRequest(f"This model produces {dims}-dimensional vectors; 'dimensions' "
@@ -131,17 +131,15 @@ async def embeddings(request: Request) -> Response:
                  "x-homeport-rule": decision.rule})
 
 
-async def list_models(request: Request) -> Response:
-    rt: Runtime = request.app.state.runtime
+async def list_models(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await rt.keys.authenticate(request.headers.get("authorization"))
     return json_response({"object": "list", "data": [
         _model(rt, m.name, m.provider) for m in rt.registry.models]})
 
 
-async def get_model(request: Request) -> Response:
-    rt: Runtime = request.app.state.runtime
+async def get_model(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await rt.keys.authenticate(request.headers.get("authorization"))
-    m = rt.registry.resolve(request.path_params["model"])
+    m = rt.registry.resolve(request.path.removeprefix(MODELS_PREFIX))
     return json_response(_model(rt, m.name, m.provider))
 
 
@@ -149,10 +147,14 @@ def _model(rt: Runtime, name: str, provider: str) -> dict[str, Any]:
     return {"id": name, "object": "model", "created": rt.registry.created, "owned_by": provider}
 
 
-routes = [
-    Route("/v1/chat/completions", chat_completions, methods=["POST"]),
-    Route("/v1/completions", completions, methods=["POST"]),
-    Route("/v1/embeddings", embeddings, methods=["POST"]),
-    Route("/v1/models", list_models, methods=["GET"]),
-    Route("/v1/models/{model:path}", get_model, methods=["GET"]),
-]
+MODELS_PREFIX = "/v1/models/"
+
+
+def endpoints(rt: Runtime) -> tuple[dict[str, Endpoint], dict[str, Endpoint]]:
+    """(exact paths, path prefixes) -> Endpoint, for ApiFront."""
+    return ({
+        "/v1/chat/completions": Endpoint(rt, chat_completions, "POST", "chat"),
+        "/v1/completions": Endpoint(rt, completions, "POST", "completions"),
+        "/v1/embeddings": Endpoint(rt, embeddings, "POST", "embeddings"),
+        "/v1/models": Endpoint(rt, list_models, "GET", None),
+    }, {MODELS_PREFIX: Endpoint(rt, get_model, "GET", None)})

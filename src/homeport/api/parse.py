@@ -1,4 +1,4 @@
-"""Request bodies: read within the size limit, validate, convert to internal requests."""
+"""Request bodies: validate, convert to internal requests."""
 
 from __future__ import annotations
 
@@ -6,37 +6,14 @@ import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import ClientDisconnect, Request
 
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest
-from homeport.errors import BodyTooLarge, InvalidRequest
+from homeport.errors import InvalidRequest
 from homeport.types import ChatRequest, Message
 
 M = TypeVar("M", bound=BaseModel)
 # Parts of a pydantic error location that name a union branch, not a field.
 _BRANCH = re.compile(r"[\[\]\-,]|^(str|int|float|bool|dict|list|none|null)$")
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for part in request.stream():
-            size += len(part)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(part)
-    except ClientDisconnect as e:
-        raise InvalidRequest("The client disconnected before sending the whole body.") from e
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> BodyTooLarge:
-    return BodyTooLarge(f"Request body too large: the limit is {limit} bytes "
-                        "(setting max_body_bytes).")
 
 
 def validate(model: type[M], raw: bytes) -> M:

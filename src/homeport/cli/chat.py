@@ -38,17 +38,17 @@ async def _chat(runtime: Runtime, req: ChatRequest) -> None:
         await runtime.start(wait_for_models=True)
     try:
         routed = await runtime.gateway.open(req, CLI_CALLER, "chat", new_id("chatcmpl"))
-        status = 500
+        status, usage = 500, None
         try:
             async for chunk in routed.chunks():
                 sys.stdout.write(chunk.text)
                 sys.stdout.flush()
+                usage = chunk.usage or usage
             status = 200
         finally:
-            routed.finish(status)
+            routed.finish(status, usage=usage)
         sys.stdout.write("\n")
         t = routed.target
-        usage = routed.call.usage
         tokens = f", {usage.prompt_tokens}+{usage.completion_tokens} tokens" if usage else ""
         err.print(f"[dim]{t.served_as} via {t.provider}/{t.model}{tokens}[/dim]")
     finally:

@@ -11,7 +11,7 @@ from homeport.providers.registry import Registry
 from homeport.routing import dispatch
 from homeport.routing.policy import Policy, RoutingContext
 from homeport.telemetry.events import RequestRecord
-from homeport.types import Caller, ChatRequest, Decision, EmbedResult, Target, Usage
+from homeport.types import Caller, ChatRequest, Chunk, Decision, EmbedResult, Target, Usage
 
 
 class Recorder(Protocol):
@@ -106,11 +106,11 @@ class Routed:
         self.target = opened.target
         self._opened = opened
 
-    async def chunks(self) -> AsyncIterator[Any]:
-        async for chunk in self._opened.chunks():
-            if chunk.usage is not None:
-                self.call.usage = chunk.usage
-            yield chunk
+    def chunks(self) -> AsyncIterator[Chunk]:
+        return self._opened.chunks()
 
-    def finish(self, status: int = 200, error: BaseException | None = None) -> None:
+    def finish(self, status: int = 200, error: BaseException | None = None,
+               usage: Usage | None = None) -> None:
+        """Record the outcome; `usage` as reported by the last chunk that carried it."""
+        self.call.usage = usage
         self.call.finish(status, error)
