@@ -111,8 +111,9 @@ class _HttpProvider(_ProviderBase):
     timeout_s: float = Field(600.0, gt=0, description="Whole-request timeout.")
     connect_timeout_s: float = Field(5.0, gt=0, description="TCP connect timeout; a timeout "
                                      "moves to the next fallback.")
-    first_token_timeout_s: float = Field(120.0, gt=0, description="Time allowed until the "
-                                         "response starts; a timeout moves to the next fallback.")
+    read_timeout_s: float = Field(120.0, gt=0, description="Longest the upstream may stay "
+                                  "silent: before its response starts (a timeout then moves to "
+                                  "the next fallback) and between streamed chunks.")
     max_connections: int = Field(256, ge=1, description="Connection pool size.")
 
     @field_validator("base_url")

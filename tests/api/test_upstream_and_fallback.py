@@ -32,7 +32,7 @@ def gateway(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Itera
     config = f"""
 providers:
   - {{name: cloud, type: openai, base_url: "{fake.base_url}", api_key: sk-x, tier: cloud,
-      first_token_timeout_s: 1.5}}
+      read_timeout_s: 1.5}}
   - {{name: dead, type: openai, base_url: "http://127.0.0.1:{free_port()}/v1", tier: cloud}}
 models:
   - {{name: gpt-4o, provider: cloud, fallbacks: [local]}}

@@ -347,7 +347,7 @@ async def test_connection_refused_is_retriable() -> None:
 async def test_slow_upstream_times_out(fake: FakeAnthropic) -> None:
     fake.script(Reply(delay_s=2))
     with pytest.raises(UpstreamTimeout):
-        await run_once(fake.base_url, chat(user("x")), first_token_timeout_s=0.2)
+        await run_once(fake.base_url, chat(user("x")), read_timeout_s=0.2)
 
 
 @pytest.mark.parametrize(("kind", "error"), [("overloaded_error", UpstreamUnavailable),

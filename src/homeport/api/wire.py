@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import secrets
+import random
 import struct
 import time
 from typing import Any
@@ -14,7 +14,8 @@ from homeport.types import Chunk, ToolCallDelta, Usage
 
 
 def new_id(prefix: str) -> str:
-    return f"{prefix}-{secrets.token_hex(12)}"
+    """A unique id (96 random bits; ids are labels, not secrets, so no syscall per id)."""
+    return f"{prefix}-{random.getrandbits(96):024x}"
 
 
 def usage_dict(u: Usage | None) -> dict[str, int]:

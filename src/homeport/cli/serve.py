@@ -39,7 +39,8 @@ def serve(settings: Settings) -> None:
     host, port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(
         create_app(settings, runtime), loop="uvloop", http="httptools", lifespan="on",
-        access_log=False, log_level=settings.log_level.lower(), timeout_graceful_shutdown=30))
+        access_log=False, log_level=settings.log_level.lower(), timeout_graceful_shutdown=30,
+        proxy_headers=False))
     runtime.on_fatal = lambda: setattr(server, "should_exit", True)
     display = f"[{host}]" if ":" in host else host
     click.echo(f"Homeport {settings.data_dir} serving at http://{display}:{port}/v1", err=True)

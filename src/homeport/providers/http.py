@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,9 +40,11 @@ class HttpProvider(Provider):
                                          keepalive_timeout=60)
         self._session = aiohttp.ClientSession(
             connector=connector,
-            headers={**self.cfg.headers, **self.auth_headers()},
+            headers={"content-type": "application/json", **self.cfg.headers,
+                     **self.auth_headers()},
             timeout=aiohttp.ClientTimeout(total=self.cfg.timeout_s,
-                                          sock_connect=self.cfg.connect_timeout_s),
+                                          sock_connect=self.cfg.connect_timeout_s,
+                                          sock_read=self.cfg.read_timeout_s),
             json_serialize=lambda o: orjson.dumps(o).decode(),
             auto_decompress=True,
         )
@@ -58,18 +59,17 @@ class HttpProvider(Provider):
                    headers: dict[str, str] | None = None) -> AsyncIterator[aiohttp.ClientResponse]:
         """POST JSON; yields a 2xx response, raises mapped errors for everything else.
 
-        Waits at most `first_token_timeout_s` for the response to start.
+        The upstream may stay silent at most `read_timeout_s`, before the response starts
+        (then the next fallback is tried) and between streamed chunks.
         """
         if self._session is None:
             await self.start()
         assert self._session is not None
         try:
-            async with asyncio.timeout(self.cfg.first_token_timeout_s):
-                resp = await self._session.post(url, data=orjson.dumps(body), headers={
-                    "content-type": "application/json", **(headers or {})})
-        except TimeoutError as e:
+            resp = await self._session.post(url, data=orjson.dumps(body), headers=headers)
+        except TimeoutError as e:  # aiohttp's connect and read timeouts are TimeoutErrors
             raise UpstreamTimeout(f"{self.name}: no response within "
-                                  f"{self.cfg.first_token_timeout_s:g}s") from e
+                                  f"{self.cfg.read_timeout_s:g}s") from e
         except aiohttp.ClientError as e:
             raise UpstreamFailed(f"{self.name}: cannot reach {self.cfg.base_url}: {e}") from e
         try:
