@@ -1,6 +1,7 @@
 """The baseline: llama-cpp-python called directly, in its own process, with the settings
 Homeport's embedded provider uses (homeport.providers.llamacpp.load_llama: n_ctx, n_batch,
-n_threads = configured or os.cpu_count(), n_gpu_layers, chat_format; the model file from
+n_threads = configured or os.cpu_count(), n_gpu_layers, chat_format, and its OpenMP
+environment OPENMP_ENV; the model file from
 homeport.providers.modelfiles.locate(SMOLLM2_GGUF)). Only the defaults and the model path
 are read from Homeport; generation is plain `llama_cpp.Llama.create_chat_completion`.
 
@@ -18,6 +19,10 @@ import time
 
 
 def main() -> None:
+    from homeport.providers.llamacpp import OPENMP_ENV
+
+    for name, value in OPENMP_ENV.items():  # the OpenMP settings Homeport runs llama.cpp with
+        os.environ.setdefault(name, value)
     from llama_cpp import Llama
 
     from homeport.providers.modelfiles import SMOLLM2_GGUF, locate

@@ -54,6 +54,11 @@ class EventStream:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.headers})
         try:
+            # The first piece is in hand already (the gateway waited for it before answering):
+            # send it at once, then watch for a disconnect while the rest streams.
+            first = await anext(self.body, b"")
+            if first:
+                await send({"type": "http.response.body", "body": first, "more_body": True})
             await until_disconnect(receive, self._pump(send))
         except ClientGone:
             return

@@ -26,6 +26,11 @@ from homeport.types import ChatRequest, Chunk, Load, Usage
 
 log = logging.getLogger(__name__)
 _DONE = object()
+# llama.cpp's OpenMP threads spin ~300k iterations after each step by default, holding the
+# cores the event loop needs to send the token just made; 20k keeps decode speed and cuts the
+# time to first token through the API by ~2 ms (bench/inference). Set in the environment to
+# override.
+OPENMP_ENV = {"GOMP_SPINCOUNT": "20000"}
 # OpenAI parameters llama-cpp-python understands, passed through from `extra`.
 _PASSTHROUGH = ("presence_penalty", "frequency_penalty", "top_k", "min_p", "repeat_penalty",
                 "typical_p")
@@ -129,6 +134,8 @@ class LlamaCppProvider(Provider):
 
 def load_llama(path: Path | None, cfg: Any) -> Any:
     """A llama-cpp-python model that also counts the tokens it reads and writes."""
+    for name, value in OPENMP_ENV.items():  # read when llama.cpp's library loads
+        os.environ.setdefault(name, value)
     from llama_cpp import Llama, llama_vocab_is_eog
 
     class CountingLlama(Llama):
