@@ -43,11 +43,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'homeport.db'}"
     url: str = request.getfixturevalue("pg_url")
-    _reset_postgres(url)
+    reset_postgres(url)
     return url
 
 
-def _reset_postgres(url: str) -> None:
+def reset_postgres(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
