@@ -97,8 +97,10 @@ class Endpoint:
                 response = error_response(e)
             except Exception as e:
                 log.error("unhandled error on %s", scope["path"], exc_info=e)
-                response = error_response(HomeportError(
-                    "Internal error in Homeport; the server log has the details."))
+                internal = HomeportError("Internal error in Homeport; the server log has the "
+                                         "details.")
+                self._record_failure(request, internal)
+                response = error_response(internal)
         await response(scope, receive, send)
 
     def _record_failure(self, request: HttpRequest, e: HomeportError) -> None:

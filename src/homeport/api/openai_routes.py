@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from starlette.responses import Response
@@ -17,12 +17,11 @@ from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
 from homeport.errors import HomeportError, InvalidRequest
-from homeport.routing.service import Routed
+from homeport.routing.service import CLIENT_CLOSED, Routed
 from homeport.runtime import Runtime
 from homeport.types import ChatRequest
 
 log = logging.getLogger(__name__)
-CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
 
 
 async def _authenticated_body(rt: Runtime, request: HttpRequest) -> bytes:
@@ -46,18 +45,26 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
                     endpoint: str) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
-    routed = await rt.gateway.open(req, request.caller, endpoint, rid)
+    opening = rt.gateway.open(req, request.caller, endpoint, rid)
+    try:  # a client that leaves while its request waits for a model frees the queue slot
+        if req.stream:
+            routed = await until_disconnect(request.receive, opening)
+        else:
+            routed, collected = await until_disconnect(request.receive, _open_and_collect(opening))
+    except ClientGone:
+        return Response(status_code=CLIENT_CLOSED)
     headers = _route_headers(routed, rid)
     model = routed.target.served_as
     if req.stream:
         encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage)
         return EventStream(_sse(routed, encoder), headers)
-    try:
-        collected = await until_disconnect(request.receive, _collect(routed))
-    except ClientGone:
-        return Response(status_code=CLIENT_CLOSED)
     build = wire.text_completion if req.is_completion else wire.chat_completion
     return json_response(build(rid, int(time.time()), model, collected), headers=headers)
+
+
+async def _open_and_collect(opening: Awaitable[Routed]) -> tuple[Routed, wire.Collected]:
+    routed = await opening
+    return routed, await _collect(routed)
 
 
 async def _collect(routed: Routed) -> wire.Collected:

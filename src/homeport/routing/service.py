@@ -13,6 +13,8 @@ from homeport.routing.policy import Policy, RoutingContext
 from homeport.telemetry.events import RequestRecord
 from homeport.types import Caller, ChatRequest, Chunk, Decision, EmbedResult, Target, Usage
 
+CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
+
 
 class Recorder(Protocol):
     """Where request records go: the ledger's batched writer."""
@@ -39,6 +41,9 @@ class Gateway:
             opened = await dispatch.open_stream(decision, self.registry.providers, req)
         except HomeportError as e:
             call.finish(e.status, e)
+            raise
+        except BaseException as e:  # cancelled: the client left while waiting for a model
+            call.finish(CLIENT_CLOSED, e)
             raise
         call.started(opened.target, opened.attempts)
         return Routed(call, decision, opened)
