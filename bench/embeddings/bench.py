@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -87,11 +86,9 @@ def rss_mib() -> dict[str, float]:
 
 
 def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
+    from homeport.providers.modelfiles import sha256_of as homeport_sha256
+
+    return homeport_sha256(path)
 
 
 def dist_dir(module: str) -> Path:

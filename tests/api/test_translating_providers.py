@@ -153,3 +153,12 @@ def test_upstream_errors_surface_as_openai_errors(client: openai.OpenAI,
     with pytest.raises(openai.BadRequestError) as e2:
         client.chat.completions.create(model="gemini", messages=CONVERSATION)
     assert "Invalid JSON payload" in e2.value.message
+
+
+def test_a_model_whose_provider_cannot_serve_the_endpoint(client: openai.OpenAI,
+                                                           spec: SpecValidator) -> None:
+    """Anthropic's Messages API has no raw completions: the router says so, in OpenAI's shape."""
+    with pytest.raises(openai.BadRequestError) as e:
+        client.completions.create(model="claude", prompt="Once upon a time")
+    assert "cannot serve completions" in e.value.message
+    spec.validate("ErrorResponse", e.value.response.json())

@@ -16,6 +16,7 @@ import orjson
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from homeport.api.wire import new_id
 from homeport.errors import (
     BodyTooLarge,
     HomeportError,
@@ -106,8 +107,6 @@ class Endpoint:
     def _record_failure(self, request: HttpRequest, e: HomeportError) -> None:
         if self.ledger_name is None or e.recorded:
             return
-        from homeport.api.wire import new_id
-
         c = request.caller
         self.rt.ledger.submit(RequestRecord(
             id=new_id("req"), ts=time.time(), endpoint=self.ledger_name, model_requested="",
