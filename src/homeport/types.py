@@ -80,6 +80,16 @@ class ChatRequest:
         return self.prompt is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A sensitive entity found in a text: `type` is an entity name from privacy.entities."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+
 @dataclass(slots=True)
 class Usage:
     prompt_tokens: int = 0
@@ -124,6 +134,7 @@ class Load:
     queued: int = 0
     slots: int | None = None  # parallel capacity, when known
     max_queue: int | None = None
+    avg_service_s: float | None = None  # recent mean time one request holds a slot, if known
 
 
 @dataclass(frozen=True, slots=True)
