@@ -14,7 +14,8 @@
     │   ├── UpstreamUnavailable   503                    (retriable)
     │   ├── UpstreamRateLimited   429                    (retriable)
     │   └── UpstreamTimeout       504                    (retriable)
-    └── NotReady                  503
+    ├── NotReady                  503
+    └── NoClearedProvider         503 no_cleared_provider (privacy: fails closed)
 
     ConfigError                   bad configuration; raised at start, never over HTTP
 
@@ -131,6 +132,14 @@ class NotReady(HomeportError):
     status = 503
     type = "server_error"
     code = "not_ready"
+
+
+class NoClearedProvider(HomeportError):
+    """No provider cleared for the request's content could take it in time; none other gets it."""
+
+    status = 503
+    type = "server_error"
+    code = "no_cleared_provider"
 
 
 class ConfigError(Exception):

@@ -12,8 +12,10 @@ import logging
 from collections.abc import Callable
 
 from homeport.governance.keys import KeyStore
+from homeport.privacy.scanner import Scanner
 from homeport.providers.registry import Registry
 from homeport.routing.policy import Policy
+from homeport.routing.router import Router
 from homeport.routing.service import Gateway
 from homeport.settings import Settings
 from homeport.storage.db import Database
@@ -29,9 +31,11 @@ class Runtime:
         self.db = Database(settings.url())
         self.keys = KeyStore(self.db, ttl=settings.key_cache_ttl_s)
         self.registry = Registry(settings)
-        self.policy = Policy(self.registry)
+        self.policy = Policy(self.registry, settings.routing, settings.privacy)
+        self.scanner = Scanner(settings.privacy)
+        self.router = Router(settings, self.registry, self.policy, self.scanner)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
-        self.gateway = Gateway(self.registry, self.policy, self.ledger)
+        self.gateway = Gateway(settings, self.registry, self.router, self.ledger)
         self.prepared = False
         self.database_ready = False
         self.startup_error: str | None = None

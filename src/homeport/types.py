@@ -166,3 +166,4 @@ class Decision:
     candidates: list[Target]
     rule: str
     reasons: list[str] = field(default_factory=list)
+    pseudonymize: bool = False  # mask entities for providers below the content's sensitivity

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from homeport.api.asgi import ApiFront, json_response
 from homeport.api.openai_routes import endpoints
+from homeport.api.router_routes import endpoints as router_endpoints
 from homeport.errors import HomeportError
 from homeport.runtime import Runtime
 from homeport.settings import Settings
@@ -42,7 +43,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
     )
     app.state.runtime = rt
     exact, prefixed = endpoints(rt)
-    return ApiFront(app, exact, prefixed)
+    return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed)
 
 
 async def healthz(request: Request) -> Response:

@@ -17,9 +17,11 @@ from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
 from homeport.errors import HomeportError, InvalidRequest
+from homeport.routing.router import Routing
 from homeport.routing.service import CLIENT_CLOSED, Routed
 from homeport.runtime import Runtime
-from homeport.types import ChatRequest
+from homeport.settings import AUTO_MODEL
+from homeport.types import ChatRequest, Sensitivity, Target
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,21 @@ log = logging.getLogger(__name__)
 async def _authenticated_body(rt: Runtime, request: HttpRequest) -> bytes:
     request.caller = await rt.keys.authenticate(request.headers.get("authorization"))
     return await request.body(rt.settings.max_body_bytes)
+
+
+SENSITIVITY_HEADER = "x-homeport-sensitivity"
+
+
+def declared_sensitivity(request: HttpRequest) -> Sensitivity:
+    """The caller's `x-homeport-sensitivity`: it can raise the level, never lower it."""
+    value = request.headers.get(SENSITIVITY_HEADER)
+    if value is None:
+        return Sensitivity.PUBLIC
+    try:
+        return Sensitivity.parse(value)
+    except ValueError as e:
+        raise InvalidRequest(f"Invalid {SENSITIVITY_HEADER} header: {e}.",
+                             param=SENSITIVITY_HEADER) from None
 
 
 async def chat_completions(rt: Runtime, request: HttpRequest) -> ASGIApp:
@@ -45,7 +62,7 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
                     endpoint: str) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
-    opening = rt.gateway.open(req, request.caller, endpoint, rid)
+    opening = rt.gateway.open(req, request.caller, endpoint, rid, declared_sensitivity(request))
     try:  # a client that leaves while its request waits for a model frees the queue slot
         if req.stream:
             routed = await until_disconnect(request.receive, opening)
@@ -110,12 +127,16 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[byt
 
 
 def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
-    t = routed.target
-    return {"x-request-id": rid, "x-homeport-route": f"{t.provider}/{t.model}",
-            "x-homeport-rule": routed.decision.rule,
-            "x-homeport-reason": "; ".join(routed.decision.reasons).encode("ascii", "replace")
-            .decode(),
+    return {**route_headers(rid, routed.target, routed.routing),
             "x-homeport-attempts": str(routed.call.record.attempts)}
+
+
+def route_headers(rid: str, target: Target, routing: Routing) -> dict[str, str]:
+    d = routing.decision
+    return {"x-request-id": rid, "x-homeport-route": f"{target.provider}/{target.model}",
+            "x-homeport-rule": d.rule,
+            SENSITIVITY_HEADER: str(routing.context.sensitivity),
+            "x-homeport-reason": "; ".join(d.reasons).encode("ascii", "replace").decode()}
 
 
 async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
@@ -126,7 +147,8 @@ async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
     if any(not t for t in texts):
         raise InvalidRequest("'input' must not contain empty strings.", param="input")
     rid = wire.new_id("emb")
-    target, decision, result = await rt.gateway.embed(body.model, texts, request.caller, rid)
+    target, routing, result = await rt.gateway.embed(body.model, texts, request.caller, rid,
+                                                     declared_sensitivity(request))
     dims = len(result.vectors[0]) if result.vectors else 0
     if body.dimensions is not None and body.dimensions != dims:
         raise InvalidRequest(f"This model produces {dims}-dimensional vectors; 'dimensions' "
@@ -134,20 +156,29 @@ async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
     return json_response(
         wire.embeddings(target.served_as, result.vectors, result.prompt_tokens,
                         body.encoding_format),
-        headers={"x-request-id": rid, "x-homeport-route": f"{target.provider}/{target.model}",
-                 "x-homeport-rule": decision.rule})
+        headers=route_headers(rid, target, routing))
 
 
 async def list_models(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await rt.keys.authenticate(request.headers.get("authorization"))
+    virtual = [_model(rt, AUTO_MODEL, "homeport")] if _has_auto(rt) else []
     return json_response({"object": "list", "data": [
-        _model(rt, m.name, m.provider) for m in rt.registry.models]})
+        *virtual, *(_model(rt, m.name, m.provider) for m in rt.registry.models)]})
 
 
 async def get_model(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await rt.keys.authenticate(request.headers.get("authorization"))
-    m = rt.registry.resolve(request.path.removeprefix(MODELS_PREFIX))
+    name = request.path.removeprefix(MODELS_PREFIX)
+    if name == AUTO_MODEL and _has_auto(rt):
+        return json_response(_model(rt, AUTO_MODEL, "homeport"))
+    m = rt.registry.resolve(name)
     return json_response(_model(rt, m.name, m.provider))
+
+
+def _has_auto(rt: Runtime) -> bool:
+    r = rt.settings.routing
+    return bool(r.auto) or any(rule.when.models and AUTO_MODEL in rule.when.models
+                               for rule in r.rules)
 
 
 def _model(rt: Runtime, name: str, provider: str) -> dict[str, Any]:

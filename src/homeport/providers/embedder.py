@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from homeport.errors import InvalidRequest, NotReady
 from homeport.providers.base import Capabilities, Provider
@@ -27,6 +27,7 @@ from homeport.settings import EmbedderProvider as Config
 from homeport.types import ChatRequest, Chunk, EmbedResult
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class EmbedderProvider(Provider):
@@ -77,10 +78,15 @@ class EmbedderProvider(Provider):
         yield Chunk()  # pragma: no cover - makes this an async generator
 
     async def embed(self, texts: list[str], model: str) -> EmbedResult:
-        if self._encoder is None:
+        return await self.run(lambda encoder: encoder.encode(texts))
+
+    async def run(self, fn: Callable[[Encoder], T]) -> T:
+        """`fn(encoder)` on the model's own thread (the encoder is not thread-safe)."""
+        encoder = self._encoder
+        if encoder is None:
             raise NotReady(f"the embedding model {self.name!r} is still loading; retry shortly")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, self._encoder.encode, texts)
+        return await loop.run_in_executor(self._thread, fn, encoder)
 
 
 class Encoder:
@@ -99,11 +105,16 @@ class Encoder:
         self.session = ort.InferenceSession(str(model), opts, providers=_ort_providers(ort))
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.batch_size = cfg.batch_size
+        self.last_tokens = 0  # tokens of the last encode_array call
 
     def encode(self, texts: list[str]) -> EmbedResult:
+        vectors = self.encode_array(texts)
+        return EmbedResult(vectors=vectors.tolist(), prompt_tokens=self.last_tokens)
+
+    def encode_array(self, texts: list[str]) -> Any:
+        """L2-normalised embeddings as a (len(texts), dims) float32 numpy array."""
         import numpy as np
 
-        vectors: list[list[float]] = []
         tokens = 0
         # Similar lengths together: less padding, fewer wasted FLOPs.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -123,8 +134,8 @@ class Encoder:
             tokens += int(mask.sum())
             for row, i in zip(pooled, idx, strict=True):
                 out[i] = row
-        vectors = [row.tolist() for row in out]
-        return EmbedResult(vectors=vectors, prompt_tokens=tokens)
+        self.last_tokens = tokens
+        return np.array(out, dtype=np.float32).reshape(len(texts), -1)
 
 
 def _ort_providers(ort: Any) -> list[str]:

@@ -50,6 +50,9 @@ class Registry:
     def get(self, name: str) -> ModelConfig:
         return self._by_name[name]
 
+    def find(self, name: str) -> ModelConfig | None:
+        return self._by_name.get(name)
+
     async def start(self) -> None:
         await asyncio.gather(*(p.start() for p in self.providers.values()))
 

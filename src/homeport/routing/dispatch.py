@@ -1,21 +1,78 @@
-"""The one place requests reach providers: candidates are tried in order until one starts.
+"""The one place requests reach providers: the clearance choke point, then fallback in order.
 
-A candidate is abandoned for the next only on retriable failures (connection errors, 5xx,
-timeouts, a full local queue) and only before its first chunk: once bytes flow to the client,
-a failure ends the stream. Clearance checks belong here (privacy router issue).
+Every path (first choice, fallback, retry, overflow, `auto`, streaming, embeddings) goes through
+`plan`: a candidate whose clearance is below the request's sensitivity is withheld — or, when
+policy allows, gets the request with the sensitive entities replaced by placeholders (restored
+in the response). A candidate is abandoned for the next only on retriable failures and only
+before its first chunk. When candidates were withheld and every cleared one failed, the request
+waits for cleared capacity up to `queue_timeout_s`, then fails closed with 503.
 """
 
 from __future__ import annotations
 
+import asyncio
+import enum
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
-from homeport.errors import RETRIABLE, HomeportError, UpstreamUnavailable
+from homeport.errors import RETRIABLE, HomeportError, NoClearedProvider, UpstreamUnavailable
+from homeport.privacy.pseudonymize import Pseudonymizer, StreamRestorer
+from homeport.privacy.scanner import Classification, with_texts
 from homeport.providers.base import Provider
-from homeport.types import ChatRequest, Chunk, Decision, EmbedResult, Target
+from homeport.types import (
+    ChatRequest,
+    Chunk,
+    Decision,
+    EmbedResult,
+    Sensitivity,
+    Target,
+    ToolCallDelta,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Action(enum.StrEnum):
+    SEND = "send"  # cleared for the content as it is
+    MASK = "mask"  # cleared once the allowed entity types are replaced by placeholders
+    WITHHOLD = "withhold"  # never gets this content
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    target: Target
+    action: Action
+    clearance: Sensitivity
+
+
+def plan(decision: Decision, privacy: Classification | None, providers: dict[str, Provider],
+         maskable: Collection[str], can_mask: bool = True) -> list[Step]:
+    """What each candidate may receive. `maskable`: entity types policy lets us pseudonymise."""
+    steps = []
+    for target in decision.candidates:
+        clearance = providers[target.provider].clearance
+        if privacy is None or privacy.effective <= clearance:
+            action = Action.SEND
+        elif (can_mask and decision.pseudonymize and privacy.residual(maskable) <= clearance):
+            action = Action.MASK
+        else:
+            action = Action.WITHHOLD
+        steps.append(Step(target, action, clearance))
+    return steps
+
+
+@dataclass(slots=True)
+class Guard:
+    """Everything dispatch needs to keep content where policy says."""
+
+    privacy: Classification | None
+    maskable: Collection[str]
+    queue_timeout_s: float
+    texts: list[str]  # the request's texts, in `request_texts` order
 
 
 @dataclass(slots=True)
@@ -26,47 +83,153 @@ class Opened:
     attempts: int
     first: Chunk | None
     rest: AsyncIterator[Chunk]
+    masked: Pseudonymizer | None = None
 
     async def chunks(self) -> AsyncIterator[Chunk]:
         try:
-            if self.first is not None:
+            if self.first is None:
+                return
+            if self.masked is None:
                 yield self.first
                 async for chunk in self.rest:
+                    yield chunk
+            else:
+                async for chunk in _restored(self.masked, self.first, self.rest):
                     yield chunk
         finally:
             await self.rest.aclose()  # type: ignore[attr-defined]
 
 
-async def open_stream(decision: Decision, providers: dict[str, Provider],
-                      req: ChatRequest) -> Opened:
-    failures: list[tuple[Target, HomeportError]] = []
-    for attempt, target in enumerate(decision.candidates, 1):
-        stream = providers[target.provider].stream(req, target.model)
+async def open_stream(decision: Decision, providers: dict[str, Provider], req: ChatRequest,
+                      guard: Guard) -> Opened:
+    steps = plan(decision, guard.privacy, providers, guard.maskable)
+    masked: list[tuple[ChatRequest, Pseudonymizer]] = []  # built once, when first needed
+
+    async def attempt(step: Step) -> Opened:
+        r, pseudo = req, None
+        if step.action == Action.MASK:
+            masked[:] = masked or [_mask(req, guard)]
+            r, pseudo = masked[0]
+        stream = providers[step.target.provider].stream(r, step.target.model)
         try:
             first: Chunk | None = await anext(stream)
         except StopAsyncIteration:
             first = None
-        except RETRIABLE as e:
-            await stream.aclose()  # type: ignore[attr-defined]
-            log.warning("provider %s failed, trying next: %s", target.provider, e.message)
-            failures.append((target, e))
-            continue
         except BaseException:
             await stream.aclose()  # type: ignore[attr-defined]
             raise
-        return Opened(target, attempt, first, stream)
-    raise _exhausted(failures)
+        return Opened(step.target, 0, first, stream, pseudo)
+
+    opened, attempts = await _first_cleared(steps, attempt, guard)
+    opened.attempts = attempts
+    return opened
 
 
-async def embed(decision: Decision, providers: dict[str, Provider],
-                texts: list[str]) -> tuple[Target, int, EmbedResult]:
-    failures: list[tuple[Target, HomeportError]] = []
-    for attempt, target in enumerate(decision.candidates, 1):
-        try:
-            return target, attempt, await providers[target.provider].embed(texts, target.model)
-        except RETRIABLE as e:
-            failures.append((target, e))
-    raise _exhausted(failures)
+async def embed(decision: Decision, providers: dict[str, Provider], texts: list[str],
+                guard: Guard) -> tuple[Target, int, EmbedResult]:
+    # Placeholders would change what the vectors mean: embeddings are sent whole or not at all.
+    steps = plan(decision, guard.privacy, providers, guard.maskable, can_mask=False)
+
+    async def attempt(step: Step) -> tuple[Target, EmbedResult]:
+        return step.target, await providers[step.target.provider].embed(texts,
+                                                                        step.target.model)
+
+    (target, result), attempts = await _first_cleared(steps, attempt, guard)
+    return target, attempts, result
+
+
+async def _first_cleared(steps: list[Step], attempt: Callable[[Step], Awaitable[T]],
+                         guard: Guard) -> tuple[T, int]:
+    """Try the steps that may see the content, in order; wait for them if others were withheld."""
+    cleared = [s for s in steps if s.action != Action.WITHHOLD]
+    withheld = [s for s in steps if s.action == Action.WITHHOLD]
+    if not cleared:
+        raise NoClearedProvider(_closed_message(guard, withheld, []))
+    deadline = time.monotonic() + guard.queue_timeout_s
+    attempts, pause = 0, 0.05
+    while True:
+        failures: list[tuple[Target, HomeportError]] = []
+        for step in cleared:
+            attempts += 1
+            try:
+                return await attempt(step), attempts
+            except RETRIABLE as e:
+                log.warning("provider %s failed, trying next: %s", step.target.provider,
+                            e.message)
+                failures.append((step.target, e))
+        left = deadline - time.monotonic()
+        if not withheld:
+            raise _exhausted(failures)
+        if left <= 0:
+            raise NoClearedProvider(_closed_message(guard, withheld, failures))
+        await asyncio.sleep(min(pause, left))  # fail closed: wait for cleared capacity
+        pause = min(pause * 2, 1.0)
+
+
+def _mask(req: ChatRequest, guard: Guard) -> tuple[ChatRequest, Pseudonymizer]:
+    assert guard.privacy is not None
+    pseudo = Pseudonymizer()
+    pseudo.reserve(*guard.texts)
+    texts = [pseudo.mask(t, fs, guard.maskable)
+             for t, fs in zip(guard.texts, guard.privacy.findings, strict=True)]
+    return with_texts(req, texts), pseudo
+
+
+async def _restored(pseudo: Pseudonymizer, first: Chunk,
+                    rest: AsyncIterator[Chunk]) -> AsyncIterator[Chunk]:
+    """The provider's chunks with placeholders turned back into the originals, also when a
+    placeholder is split across chunks (text and tool-call arguments alike)."""
+    text = pseudo.restorer()
+    args: dict[int, StreamRestorer] = {}
+
+    async def chunks() -> AsyncIterator[Chunk]:
+        yield first
+        async for c in rest:
+            yield c
+
+    async for chunk in chunks():
+        final = chunk.finish_reason is not None or chunk.usage is not None
+        chunk.text = text.feed(chunk.text) + (text.flush() if final else "")
+        for call in chunk.tool_calls or ():
+            r = args.setdefault(call.index, pseudo.restorer(json_escape=True))
+            call.arguments = r.feed(call.arguments)
+        if final:
+            _flush_arguments(chunk, args)
+        yield chunk
+    tail = Chunk(text=text.flush())
+    _flush_arguments(tail, args)
+    if tail.text or tail.tool_calls:
+        yield tail
+
+
+def _flush_arguments(chunk: Chunk, restorers: dict[int, StreamRestorer]) -> None:
+    """Add what each tool call's restorer still holds to `chunk`."""
+    by_index = {c.index: c for c in chunk.tool_calls or ()}
+    for index, r in restorers.items():
+        held = r.flush()
+        if not held:
+            continue
+        if index in by_index:
+            by_index[index].arguments += held
+        else:
+            chunk.tool_calls = [*(chunk.tool_calls or ()), ToolCallDelta(index, arguments=held)]
+
+
+def _closed_message(guard: Guard, withheld: list[Step],
+                    failures: list[tuple[Target, HomeportError]]) -> str:
+    p = guard.privacy
+    level = p.effective if p else Sensitivity.PUBLIC
+    why = p.explain() if p else str(level)
+    parts = [f"This request's content is {level} ({why}) and no provider cleared for it could "
+             "take it"]
+    if failures:
+        parts[0] += f" within {guard.queue_timeout_s:g} s: " + "; ".join(
+            f"{t.provider}: {e.message}" for t, e in failures)
+    parts.append("It was not sent to " + ", ".join(
+        f"{s.target.provider} (clearance {s.clearance})" for s in withheld))
+    parts.append("Retry later, add capacity to a cleared provider, or route this content to "
+                 "one (routing.rules, routing.cleared_fallbacks).")
+    return ". ".join(parts)
 
 
 def _exhausted(failures: list[tuple[Target, HomeportError]]) -> HomeportError:

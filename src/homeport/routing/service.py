@@ -9,9 +9,19 @@ from typing import Any, Protocol
 from homeport.errors import HomeportError
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
-from homeport.routing.policy import Policy, RoutingContext
+from homeport.routing.router import Router, Routing
+from homeport.settings import Settings
 from homeport.telemetry.events import RequestRecord
-from homeport.types import Caller, ChatRequest, Chunk, Decision, EmbedResult, Target, Usage
+from homeport.types import (
+    Caller,
+    ChatRequest,
+    Chunk,
+    Decision,
+    EmbedResult,
+    Sensitivity,
+    Target,
+    Usage,
+)
 
 CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
 
@@ -23,47 +33,51 @@ class Recorder(Protocol):
 
 
 class Gateway:
-    def __init__(self, registry: Registry, policy: Policy, recorder: Recorder):
+    def __init__(self, settings: Settings, registry: Registry, router: Router,
+                 recorder: Recorder):
+        self.settings = settings
         self.registry = registry
-        self.policy = policy
+        self.router = router
         self.recorder = recorder
 
-    def _context(self, caller: Caller, kind: str) -> RoutingContext:
-        return RoutingContext(caller, kind,
-                              {n: p.load() for n, p in self.registry.providers.items()})
-
-    async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str) -> Routed:
-        """Start a generation on the first candidate that answers; errors are recorded."""
+    async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str,
+                   declared: Sensitivity = Sensitivity.PUBLIC) -> Routed:
+        """Start a generation on the first cleared candidate that answers; errors are recorded."""
         call = Call(self, rid, endpoint, req.model, caller, req.stream)
         try:
-            decision = self.policy.decide(req, self._context(caller, "chat"))
-            call.record.rule = decision.rule
-            opened = await dispatch.open_stream(decision, self.registry.providers, req)
+            routing = await self.router.route(req, caller, "chat", declared)
+            call.routed(routing)
+            opened = await dispatch.open_stream(routing.decision, self.registry.providers, req,
+                                                routing.guard(self.settings))
         except HomeportError as e:
             call.finish(e.status, e)
             raise
         except BaseException as e:  # cancelled: the client left while waiting for a model
             call.finish(CLIENT_CLOSED, e)
             raise
-        call.started(opened.target, opened.attempts)
-        return Routed(call, decision, opened)
+        call.started(opened.target, opened.attempts, opened.masked is not None)
+        return Routed(call, routing, opened)
 
-    async def embed(self, model: str, texts: list[str], caller: Caller,
-                    rid: str) -> tuple[Target, Decision, EmbedResult]:
+    async def embed(self, model: str, texts: list[str], caller: Caller, rid: str,
+                    declared: Sensitivity = Sensitivity.PUBLIC,
+                    ) -> tuple[Target, Routing, EmbedResult]:
         call = Call(self, rid, "embeddings", model, caller, False)
         try:
-            decision = self.policy.decide(ChatRequest(model=model), self._context(caller,
-                                                                                  "embedding"))
-            call.record.rule = decision.rule
-            target, attempts, result = await dispatch.embed(decision, self.registry.providers,
-                                                            texts)
+            routing = await self.router.route(ChatRequest(model=model), caller, "embedding",
+                                              declared, texts=texts)
+            call.routed(routing)
+            target, attempts, result = await dispatch.embed(
+                routing.decision, self.registry.providers, texts, routing.guard(self.settings))
         except HomeportError as e:
             call.finish(e.status, e)
             raise
-        call.started(target, attempts)
+        except BaseException as e:
+            call.finish(CLIENT_CLOSED, e)
+            raise
+        call.started(target, attempts, False)
         call.usage = Usage(result.prompt_tokens, 0)
         call.finish(200)
-        return target, decision, result
+        return target, routing, result
 
 
 class Call:
@@ -82,9 +96,20 @@ class Call:
     def _ms(self) -> float:
         return round((time.perf_counter() - self._t0) * 1000, 3)
 
-    def started(self, target: Target, attempts: int) -> None:
+    def routed(self, routing: Routing) -> None:
+        r, d = self.record, routing.decision
+        r.rule = d.rule
+        r.reasons = "; ".join(d.reasons)[:2000]
+        if routing.privacy is not None:
+            r.sensitivity = str(routing.privacy.effective)
+            r.entity_types = ",".join(sorted(routing.privacy.entity_types)) or None
+        if routing.context.assessment is not None:
+            r.task = routing.context.assessment.task
+
+    def started(self, target: Target, attempts: int, pseudonymized: bool) -> None:
         self.record.provider, self.record.model_used = target.provider, target.model
         self.record.attempts = attempts
+        self.record.pseudonymized = pseudonymized
         self.record.ttft_ms = self._ms()
 
     def finish(self, status: int, error: BaseException | None = None) -> None:
@@ -105,9 +130,10 @@ class Call:
 class Routed:
     """A started generation: iterate `chunks()`, then call `finish()` (the API does both)."""
 
-    def __init__(self, call: Call, decision: Decision, opened: dispatch.Opened):
+    def __init__(self, call: Call, routing: Routing, opened: dispatch.Opened):
         self.call = call
-        self.decision = decision
+        self.routing = routing
+        self.decision: Decision = routing.decision
         self.target = opened.target
         self._opened = opened
 

@@ -27,6 +27,11 @@ class RequestRecord:
     latency_ms: float | None = None
     ttft_ms: float | None = None
     attempts: int = 0
+    sensitivity: str | None = None  # effective sensitivity of the content
+    entity_types: str | None = None  # comma-separated types found (never the values)
+    task: str | None = None  # task type, when the router assessed it
+    pseudonymized: bool = False
+    reasons: str | None = None  # why the router decided as it did
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _FIELDS}

@@ -1,0 +1,115 @@
+"""The router: scan the request, assess its task when a rule asks, decide, and say why.
+
+Pattern recognisers always run (microseconds). NER (milliseconds) runs when `privacy.ner` is
+`always`, or under `auto` only when the entities it could add might change the decision or
+what a candidate may receive; task assessment (an embedding) only when a rule that could apply
+asks for the task type or complexity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from homeport.privacy.entities import NER_TYPES
+from homeport.privacy.scanner import Classification, Scanner, request_texts
+from homeport.providers.registry import Registry
+from homeport.routing import dispatch
+from homeport.routing.policy import Assessment, Policy, RoutingContext
+from homeport.settings import Settings
+from homeport.types import Caller, ChatRequest, Decision, Finding, Sensitivity
+
+Assess = Callable[[str], Awaitable[Assessment]]
+BudgetHook = Callable[[Caller], float | None]
+
+
+@dataclass(slots=True)
+class Routing:
+    """A decision and everything it was made from."""
+
+    decision: Decision
+    context: RoutingContext
+    texts: list[str]
+    ner: str  # ran | skipped | off
+
+    @property
+    def privacy(self) -> Classification | None:
+        return self.context.privacy
+
+    def guard(self, settings: Settings) -> dispatch.Guard:
+        return dispatch.Guard(self.privacy, settings.privacy.pseudonymize.types,
+                              settings.privacy.queue_timeout_s, self.texts)
+
+
+class Router:
+    def __init__(self, settings: Settings, registry: Registry, policy: Policy,
+                 scanner: Scanner, assess: Assess | None = None,
+                 complexity_threshold: float | None = None):
+        self.settings = settings
+        self.registry = registry
+        self.policy = policy
+        self.scanner = scanner
+        self.assess = assess
+        self.complexity_threshold = complexity_threshold
+        self.budget_remaining: BudgetHook = lambda caller: None  # governance fills this hook
+
+    async def route(self, req: ChatRequest, caller: Caller, kind: str,
+                    declared: Sensitivity = Sensitivity.PUBLIC, *,
+                    texts: list[str] | None = None, full: bool = False) -> Routing:
+        """Decide where `req` goes. `full` (explain) runs every analysis, needed or not."""
+        texts = request_texts(req) if texts is None else texts
+        cfg = self.settings.privacy
+        privacy = self.scanner.classify(texts, declared=declared, team=caller.team) \
+            if cfg.enabled else None
+        assessment = None
+        if self.assess is not None and kind == "chat" and (
+                full or self.policy.needs_assessment(req, kind)):
+            assessment = await self.assess(_task_text(req))
+        ctx = RoutingContext(
+            caller, kind, {n: p.load() for n, p in self.registry.providers.items()},
+            privacy=privacy, assessment=assessment,
+            prompt_tokens=sum(len(t) for t in texts) // 4,
+            budget_remaining=self.budget_remaining(caller),
+            complexity_threshold=self.complexity_threshold or 0.5)
+        decision = self.policy.decide(req, ctx)
+        if privacy is None or cfg.ner == "never":
+            return Routing(decision, ctx, texts, "off")
+        if not full and cfg.ner == "auto" and not self._ner_matters(req, ctx, decision):
+            return Routing(decision, ctx, texts, "skipped")
+        privacy = await asyncio.to_thread(self.scanner.add_ner, privacy, texts)
+        ctx = dataclasses.replace(ctx, privacy=privacy)
+        return Routing(self.policy.decide(req, ctx), ctx, texts, "ran")
+
+    def _ner_matters(self, req: ChatRequest, ctx: RoutingContext, decision: Decision) -> bool:
+        """Whether NER's entities could change the decision or what a candidate receives: we
+        assume it finds every NER type and compare. Masking needs the real spans, so any
+        candidate that would get masked content needs NER too."""
+        privacy = ctx.privacy
+        assert privacy is not None
+        if all(privacy.levels[t] == Sensitivity.PUBLIC for t in NER_TYPES):
+            return False
+        findings = [*privacy.findings] or [[]]
+        findings[0] = [*findings[0], *(Finding(t, 0, 0, 0.0) for t in NER_TYPES)]
+        worst = privacy.with_findings(findings, ner_done=False)
+        other = self.policy.decide(req, dataclasses.replace(ctx, privacy=worst))
+        if (other.candidates, other.rule, other.pseudonymize) != (
+                decision.candidates, decision.rule, decision.pseudonymize):
+            return True
+        maskable = self.settings.privacy.pseudonymize.types
+        providers = self.registry.providers
+        now = dispatch.plan(decision, privacy, providers, maskable)
+        then = dispatch.plan(decision, worst, providers, maskable)
+        return any(a.action != b.action or b.action == dispatch.Action.MASK
+                   for a, b in zip(now, then, strict=True))
+
+
+def _task_text(req: ChatRequest) -> str:
+    """What the task classifier reads: the prompt, or the last user message."""
+    if req.prompt is not None:
+        return req.prompt
+    for m in reversed(req.messages):
+        if m.role == "user":
+            return m.text()
+    return req.messages[-1].text() if req.messages else ""
