@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,7 +20,9 @@ from homeport.errors import (
     UpstreamUnavailable,
 )
 from homeport.providers.base import Provider
+from homeport.providers.saturation import ServiceTime
 from homeport.settings import _HttpProvider as HttpConfig
+from homeport.types import Load
 
 
 class HttpProvider(Provider):
@@ -30,6 +33,8 @@ class HttpProvider(Provider):
                          clearance=cfg.effective_clearance(), region=cfg.region)
         self.cfg = cfg
         self._session: aiohttp.ClientSession | None = None
+        self.in_flight = 0  # Homeport's own open requests to this upstream
+        self.service_time = ServiceTime()  # of requests the upstream answered
 
     def auth_headers(self) -> dict[str, str]:
         """Headers that authenticate with the upstream; each API has its own."""
@@ -54,14 +59,36 @@ class HttpProvider(Provider):
             await self._session.close()
             self._session = None
 
+    def load(self) -> Load:
+        """Homeport's own requests; those beyond the connection pool wait for a connection."""
+        pool = self.cfg.max_connections
+        return Load(in_flight=min(self.in_flight, pool), queued=max(0, self.in_flight - pool),
+                    avg_service_s=self.service_time.mean)
+
     @asynccontextmanager
     async def post(self, url: str, body: dict[str, Any],
                    headers: dict[str, str] | None = None) -> AsyncIterator[aiohttp.ClientResponse]:
         """POST JSON; yields a 2xx response, raises mapped errors for everything else.
 
         The upstream may stay silent at most `read_timeout_s`, before the response starts
-        (then the next fallback is tried) and between streamed chunks.
+        (then the next fallback is tried) and between streamed chunks. The request counts as
+        in flight until its response is released, however it ends (cancelled, closed early);
+        its duration feeds `avg_service_s` when the upstream answered it.
         """
+        self.in_flight += 1
+        started, answered = time.monotonic(), False
+        try:
+            async with self._post(url, body, headers) as resp:
+                answered = True
+                yield resp
+        finally:
+            self.in_flight -= 1
+            if answered:
+                self.service_time.add(time.monotonic() - started)
+
+    @asynccontextmanager
+    async def _post(self, url: str, body: dict[str, Any],
+                    headers: dict[str, str] | None) -> AsyncIterator[aiohttp.ClientResponse]:
         if self._session is None:
             await self.start()
         assert self._session is not None

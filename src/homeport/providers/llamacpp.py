@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +22,7 @@ from homeport.errors import HomeportError, InvalidRequest, NotReady, QueueFull
 from homeport.providers.base import Capabilities, Provider
 from homeport.providers.modelfiles import SMOLLM2_GGUF, locate, verify
 from homeport.providers.openai import stream_chunk
+from homeport.providers.saturation import ServiceTime
 from homeport.settings import LlamaCppProvider as Config
 from homeport.types import ChatRequest, Chunk, Load, Usage
 
@@ -47,6 +49,7 @@ class LlamaCppProvider(Provider):
         self._verified: Path | None = None
         self._slots: asyncio.Queue[Any] = asyncio.Queue()
         self._waiting = 0
+        self._service_time = ServiceTime()  # from a slot's acquire to its release
         self._loaded = False
         self._threads = ThreadPoolExecutor(cfg.parallel, thread_name_prefix=f"llama-{cfg.name}")
 
@@ -81,7 +84,8 @@ class LlamaCppProvider(Provider):
     def load(self) -> Load:
         free = self._slots.qsize()
         return Load(in_flight=self.cfg.parallel - free if self._loaded else 0,
-                    queued=self._waiting, slots=self.cfg.parallel, max_queue=self.cfg.max_queue)
+                    queued=self._waiting, slots=self.cfg.parallel, max_queue=self.cfg.max_queue,
+                    avg_service_s=self._service_time.mean)
 
     async def close(self) -> None:
         while not self._slots.empty():
@@ -94,6 +98,7 @@ class LlamaCppProvider(Provider):
             raise NotReady(f"the local model {self.name!r} is still loading; retry shortly")
         kwargs = _generation_args(req)  # validate before queueing
         llm = await self._acquire()
+        held_from = time.monotonic()
         cancel = threading.Event()
         loop = asyncio.get_running_loop()
         out: asyncio.Queue[Any] = asyncio.Queue()
@@ -119,6 +124,7 @@ class LlamaCppProvider(Provider):
                 await asyncio.shield(worker)  # the slot is free only once the thread is done
             finally:
                 self._slots.put_nowait(llm)
+                self._service_time.add(time.monotonic() - held_from)
 
     async def _acquire(self) -> Any:
         if self._slots.empty() and self._waiting >= self.cfg.max_queue:

@@ -12,8 +12,9 @@ import orjson
 from homeport.errors import UpstreamFailed
 from homeport.providers.base import Capabilities
 from homeport.providers.http import HttpProvider, sse_events
+from homeport.providers.saturation import merge, poller_for
 from homeport.settings import OpenAIProvider as Config
-from homeport.types import ChatRequest, Chunk, EmbedResult, Message, ToolCallDelta, Usage
+from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Message, ToolCallDelta, Usage
 
 
 class OpenAIProvider(HttpProvider):
@@ -21,10 +22,40 @@ class OpenAIProvider(HttpProvider):
 
     def __init__(self, cfg: Config):
         super().__init__(cfg)
+        # A local model server's own load, read in the background (`saturation` setting).
+        self.poller = poller_for(cfg, {**cfg.headers, **self.auth_headers()})
 
     def auth_headers(self) -> dict[str, str]:
         key = self.cfg.resolved_api_key()
         return {"authorization": f"Bearer {key}"} if key else {}
+
+    async def start(self) -> None:
+        await super().start()
+        if self.poller is not None:
+            await self.poller.start()
+
+    async def close(self) -> None:
+        if self.poller is not None:
+            await self.poller.stop()
+        await super().close()
+
+    def load(self) -> Load:
+        own = super().load()
+        return own if self.poller is None else merge(own, self.poller.fresh())
+
+    def saturation(self) -> dict[str, Any]:
+        """What `load` is made of, for admin views: own counters and the last server reading."""
+        load = self.load()
+        out: dict[str, Any] = {"in_flight": load.in_flight, "queued": load.queued,
+                               "slots": load.slots, "avg_service_s": load.avg_service_s,
+                               "own_in_flight": self.in_flight}
+        if self.poller is not None:
+            out["server"] = self.poller.snapshot()
+        return out
+
+    def model_loaded(self, model: str) -> bool | None:
+        """Whether the server has `model` in memory (Ollama probe); None when unknown."""
+        return None if self.poller is None else self.poller.model_loaded(model)
 
     async def stream(self, req: ChatRequest, model: str) -> AsyncIterator[Chunk]:
         path = "/completions" if req.is_completion else "/chat/completions"
