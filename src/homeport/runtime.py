@@ -13,16 +13,21 @@ from collections.abc import Callable
 
 from homeport.governance.keys import KeyStore
 from homeport.privacy.scanner import Scanner
+from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.registry import Registry
+from homeport.routing.assessor import TaskAssessor
+from homeport.routing.calibration import load_threshold
 from homeport.routing.policy import Policy
 from homeport.routing.router import Router
 from homeport.routing.service import Gateway
-from homeport.settings import Settings
+from homeport.settings import AUTO_MODEL, Settings
 from homeport.storage.db import Database
 from homeport.storage.schema import requests
 from homeport.storage.writer import BatchedWriter
+from homeport.types import ChatRequest
 
 log = logging.getLogger(__name__)
+ASSESSOR_EMBEDDER = "local-embed"  # the embedded embedding model also classifies prompts
 
 
 class Runtime:
@@ -33,10 +38,15 @@ class Runtime:
         self.registry = Registry(settings)
         self.policy = Policy(self.registry, settings.routing, settings.privacy)
         self.scanner = Scanner(settings.privacy)
-        self.router = Router(settings, self.registry, self.policy, self.scanner)
+        self.assessor = _assessor(self.registry, settings)
+        self.router = Router(settings, self.registry, self.policy, self.scanner,
+                             assess=self.assessor,
+                             complexity_threshold=settings.routing.complexity_threshold
+                             or load_threshold(settings.data_dir))
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
         self.gateway = Gateway(settings, self.registry, self.router, self.ledger)
         self.prepared = False
+        self.router_ready = False
         self.database_ready = False
         self.startup_error: str | None = None
         self._loading: asyncio.Task[None] | None = None
@@ -64,14 +74,34 @@ class Runtime:
     async def _load_models(self) -> None:
         try:
             await self.registry.start()
+            await self._warm_router()
         except Exception as e:
             self.startup_error = f"loading models failed: {e}"
             log.error("%s", self.startup_error)
             if self.on_fatal is not None:
                 self.on_fatal()
 
+    async def _warm_router(self) -> None:
+        """Load what the router will need before the first request does: NER, the classifier."""
+        privacy = self.settings.privacy
+        if privacy.enabled and privacy.ner != "never":
+            await asyncio.to_thread(self.scanner.ner)
+        if self.assessor is not None and any(
+                self.policy.needs_assessment(ChatRequest(model=m), "chat")
+                for m in (AUTO_MODEL, *(n for r in self.settings.routing.rules
+                                        for n in r.when.models or ()))):
+            await self.assessor.prepare()
+        self.router_ready = True
+
+    async def start_assessor(self) -> TaskAssessor | None:
+        """For commands: start only the embedding model the task assessor uses."""
+        if self.assessor is not None:
+            await self.assessor.embedder.start()
+            await self.assessor.prepare()
+        return self.assessor
+
     def readiness(self) -> dict[str, bool]:
-        checks = {"database": self.database_ready}
+        checks = {"database": self.database_ready, "router": self.router_ready}
         for name, provider in self.registry.providers.items():
             checks[f"provider:{name}"] = provider.ready()
         return checks
@@ -82,3 +112,10 @@ class Runtime:
         await self.ledger.close()
         await self.registry.close()
         self.db.close()
+
+
+def _assessor(registry: Registry, settings: Settings) -> TaskAssessor | None:
+    embedder = registry.providers.get(ASSESSOR_EMBEDDER)
+    if not isinstance(embedder, EmbedderProvider):
+        return None
+    return TaskAssessor(embedder, settings.data_dir / "cache")

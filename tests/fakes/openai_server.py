@@ -29,6 +29,7 @@ class Reply:
     finish_reason: str = "stop"
     stream_error: bool = False  # send an error event after the first chunk
     drop: bool = False  # close the connection without answering
+    pieces: list[str] | None = None  # stream these exact pieces (default: `text` split on spaces)
 
 
 @dataclass
@@ -38,6 +39,7 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     cancelled: int = 0
+    received: list[bytes] = field(default_factory=list)  # every request body, byte for byte
     port: int = 0
 
     @property
@@ -50,7 +52,9 @@ class FakeOpenAI:
     # --- handlers ---
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
-        body = orjson.loads(await request.read())
+        raw = await request.read()
+        self.received.append(raw)
+        body = orjson.loads(raw)
         self.requests.append(body)
         self.headers.append(dict(request.headers))
         reply = self.next_reply()
@@ -75,7 +79,7 @@ class FakeOpenAI:
         base = {"id": "chatcmpl-fake", "object": "text_completion" if completion else
                 "chat.completion.chunk", "created": int(time.time()), "model": body["model"]}
         try:
-            for i, piece in enumerate(_pieces(reply.text)):
+            for i, piece in enumerate(reply.pieces or _pieces(reply.text)):
                 if completion:
                     choice = {"index": 0, "text": piece, "finish_reason": None}
                 else:
@@ -107,7 +111,9 @@ class FakeOpenAI:
         return resp
 
     async def embeddings(self, request: web.Request) -> web.Response:
-        body = orjson.loads(await request.read())
+        raw = await request.read()
+        self.received.append(raw)
+        body = orjson.loads(raw)
         self.requests.append(body)
         reply = self.next_reply()
         if reply.status != 200:

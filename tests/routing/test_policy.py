@@ -11,7 +11,8 @@ from homeport.privacy.entities import DEFAULT_SENSITIVITY
 from homeport.privacy.scanner import Classification
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
-from homeport.routing.policy import Assessment, Policy, RoutingContext
+from homeport.routing.classifier import Assessment
+from homeport.routing.policy import Policy, RoutingContext
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Finding, Load, Message, Sensitivity
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from homeport.errors import InvalidRequest
 from homeport.privacy.scanner import Classification
 from homeport.providers.registry import Registry
+from homeport.routing.classifier import Assessment
 from homeport.settings import (
     AUTO_MODEL,
     REQUESTED,
@@ -26,15 +27,6 @@ from homeport.settings import (
 from homeport.types import Caller, ChatRequest, Decision, Load, Sensitivity, Target, Tier
 
 DEFAULT_COMPLEXITY_THRESHOLD = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """What the task classifier says about a prompt."""
-
-    task: str
-    task_confidence: float
-    complexity: float
 
 
 @dataclass(frozen=True, slots=True)

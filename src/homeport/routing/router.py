@@ -17,7 +17,8 @@ from homeport.privacy.entities import NER_TYPES
 from homeport.privacy.scanner import Classification, Scanner, request_texts
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
-from homeport.routing.policy import Assessment, Policy, RoutingContext
+from homeport.routing.classifier import Assessment
+from homeport.routing.policy import Policy, RoutingContext
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Decision, Finding, Sensitivity
 

@@ -1,0 +1,345 @@
+"""Leak suite: restricted values never reach a cloud provider, on any path; allowed traffic does.
+
+A real `homeport serve` sits in front of two fake OpenAI-compatible servers: `cloud` (cloud tier,
+clearance internal) records every byte it receives; `onprem` (local tier) is the cleared
+provider. Hundreds of requests carrying generated, checksum-valid restricted values go through
+every path: first choice, rerouting, local failure -> fallback, retry while waiting for cleared
+capacity, overflow under concurrent load, `auto`, streaming, completions, tool-call arguments,
+embeddings, a declared sensitivity, and pseudonymisation on and off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.conftest import ADMIN_KEY
+from tests.fakes.openai_server import FakeOpenAI, Reply
+from tests.helpers import ServerProcess, free_port
+
+pytestmark = pytest.mark.slow
+rng = random.Random(20261122)
+
+
+# -- restricted values, checksum-valid ----------------------------------------------------------
+
+def luhn_card(prefix: str = "4", length: int = 16) -> str:
+    digits = [int(d) for d in prefix] + [rng.randrange(10) for _ in range(length - len(prefix) - 1)]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
+def iban_de() -> str:
+    bban = "".join(str(rng.randrange(10)) for _ in range(18))
+    numeric = int(bban + "131400")  # D=13 E=14, check digits 00
+    return f"DE{98 - numeric % 97:02d}{bban}"
+
+
+def ssn() -> str:
+    return f"{rng.randrange(1, 666):03d}-{rng.randrange(1, 100):02d}-{rng.randrange(1, 10000):04d}"
+
+
+def aws_key() -> str:
+    return "AKIA" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+
+
+def github_token() -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "ghp_" + "".join(rng.choice(alphabet) for _ in range(36))
+
+
+def restricted_value() -> tuple[str, str]:
+    """(sentence carrying the value, the value)."""
+    kind = rng.randrange(5)
+    if kind == 0:
+        v = luhn_card(rng.choice(["4", "51", "52"]))
+        return f"Please refund card {v} for order 1182.", v
+    if kind == 1:
+        v = iban_de()
+        return f"Wire the deposit to IBAN {v} by Friday.", v
+    if kind == 2:
+        v = ssn()
+        return f"The applicant's SSN is {v}; check the credit file.", v
+    if kind == 3:
+        v = aws_key()
+        return f"Why does boto3 fail with aws_access_key_id={v} in my config?", v
+    v = github_token()
+    return f"CI log: export GITHUB_TOKEN={v} then git push failed.", v
+
+
+# -- the deployment -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[FakeOpenAI]:
+    f = FakeOpenAI().start()
+    yield f
+    f.stop()
+
+
+@pytest.fixture(scope="module")
+def onprem() -> Iterator[FakeOpenAI]:
+    f = FakeOpenAI(default=Reply(text="Answered on premises.")).start()
+    yield f
+    f.stop()
+
+
+@pytest.fixture(scope="module")
+def server(cloud: FakeOpenAI, onprem: FakeOpenAI,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    config = f"""
+embedded: {{chat: null}}
+privacy:
+  queue_timeout_s: 1.0
+  pseudonymize: {{teams: [masked]}}
+providers:
+  - {{name: cloud, type: openai, base_url: "{cloud.base_url}", api_key: sk-x}}
+  - {{name: onprem, type: openai, base_url: "{onprem.base_url}", tier: local}}
+  - {{name: onprem-down, type: openai, base_url: "http://127.0.0.1:{free_port()}/v1",
+      tier: local, connect_timeout_s: 0.5}}
+models:
+  - {{name: gpt, provider: cloud}}
+  - {{name: llama, provider: onprem}}
+  - {{name: down, provider: onprem-down, fallbacks: [gpt]}}
+  - {{name: flaky, provider: onprem, fallbacks: [gpt]}}
+  - {{name: cloud-embed, provider: cloud, kind: embedding, fallbacks: [local-embed]}}
+routing:
+  auto: [llama]
+  cleared_fallbacks: [llama]
+  overflow: {{to: [gpt], max_pending: 2}}
+"""
+    proc = ServerProcess(tmp_path_factory.mktemp("leaks"), config=config,
+                         env={"HOMEPORT_ADMIN_KEY": ADMIN_KEY})
+    proc.start()
+    yield proc
+    assert proc.stop() == 0, proc.output()
+
+
+@pytest.fixture(scope="module")
+def masked_key(server: ServerProcess) -> str:
+    out = subprocess.run([sys.executable, "-m", "homeport", "keys", "create", "--team", "masked",
+                          "--data-dir", str(server.data_dir), "--config",
+                          str(server.config_path)], capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def sent(cloud: FakeOpenAI, onprem: FakeOpenAI) -> Iterator[list[str]]:
+    """Restricted values a test sent; after the test, none may be in what the cloud received."""
+    cloud.replies.clear()
+    onprem.replies.clear()
+    cloud.default = Reply()
+    onprem.default = Reply(text="Answered on premises.")
+    before = len(cloud.received)
+    values: list[str] = []
+    yield values
+    assert values, "the test sent no restricted values"
+    received = b"\n".join(cloud.received[before:]).decode()
+    received_digits = "".join(ch for ch in received if ch.isalnum())
+    for v in values:
+        assert v not in received, f"{v} reached the cloud"
+        compact = "".join(ch for ch in v if ch.isalnum())
+        assert compact not in received_digits, f"{v} reached the cloud (reformatted)"
+
+
+def aclient(server: ServerProcess, key: str = ADMIN_KEY) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=f"{server.url}/v1", api_key=key, max_retries=0,
+                              timeout=30)
+
+
+async def chat(client: openai.AsyncOpenAI, model: str, text: str, stream: bool = False,
+               **kw: Any) -> tuple[str, dict[str, str]]:
+    """(answer, response headers)."""
+    messages = [{"role": "user", "content": text}]
+    if not stream:
+        raw = await client.chat.completions.with_raw_response.create(
+            model=model, messages=messages, **kw)  # type: ignore[arg-type]
+        return raw.parse().choices[0].message.content or "", dict(raw.headers)
+    async with client.chat.completions.with_streaming_response.create(
+            model=model, messages=messages, stream=True, **kw) as resp:  # type: ignore[arg-type]
+        text_out = ""
+        async for line in resp.iter_lines():
+            if line.startswith("data: {"):
+                delta = json.loads(line[6:])["choices"]
+                if delta and delta[0]["delta"].get("content"):
+                    text_out += delta[0]["delta"]["content"]
+        return text_out, dict(resp.headers)
+
+
+# -- paths --------------------------------------------------------------------------------------
+
+async def test_first_choice_cloud_is_rerouted_for_restricted_content(
+        server: ServerProcess, cloud: FakeOpenAI, sent: list[str]) -> None:
+    client = aclient(server)
+    for i in range(60):
+        text, value = restricted_value()
+        sent.append(value)
+        answer, headers = await chat(client, "gpt", text, stream=i % 2 == 1)
+        assert headers["x-homeport-route"] == "onprem/llama"
+        assert headers["x-homeport-sensitivity"] == "restricted"
+        assert answer == "Answered on premises."
+    before = len(cloud.received)
+    _, headers = await chat(client, "gpt", "What is the capital of France?")
+    assert headers["x-homeport-route"] == "cloud/gpt" and len(cloud.received) == before + 1
+
+
+async def test_local_failure_never_falls_back_to_the_cloud(
+        server: ServerProcess, cloud: FakeOpenAI, sent: list[str]) -> None:
+    client = aclient(server)
+    for stream in (False, True):
+        text, value = restricted_value()
+        sent.append(value)
+        with pytest.raises(openai.APIStatusError) as e:
+            await chat(client, "down", text, stream=stream)
+        assert e.value.status_code == 503
+        body = e.value.response.json()["error"]
+        assert body["code"] == "no_cleared_provider"
+        assert "restricted" in body["message"] and "cloud (clearance internal)" in \
+            body["message"]
+    before = len(cloud.received)
+    _, headers = await chat(client, "down", "Summarise the plot of Hamlet.")
+    assert headers["x-homeport-route"] == "cloud/gpt" and len(cloud.received) == before + 1
+
+
+async def test_retry_waits_for_the_cleared_provider(
+        server: ServerProcess, onprem: FakeOpenAI, sent: list[str]) -> None:
+    client = aclient(server)
+    for stream in (False, True):
+        onprem.replies[:] = [Reply(status=503), Reply(status=502)]
+        text, value = restricted_value()
+        sent.append(value)
+        answer, headers = await chat(client, "flaky", text, stream=stream)
+        assert headers["x-homeport-route"] == "onprem/flaky"
+        assert int(headers["x-homeport-attempts"]) == 3
+        assert answer == "Answered on premises."
+
+
+async def test_overflow_under_concurrent_load_keeps_restricted_work_local(
+        server: ServerProcess, cloud: FakeOpenAI, onprem: FakeOpenAI, sent: list[str]) -> None:
+    onprem.default = Reply(text="Answered on premises.", delay_s=0.3)
+    client = aclient(server)
+    jobs = []
+    for i in range(60):
+        if i % 2:
+            text, value = restricted_value()
+            sent.append(value)
+            jobs.append(("restricted", chat(client, "auto", text, stream=i % 4 == 1)))
+        else:
+            jobs.append(("public", chat(client, "auto", f"Name a prime above {i}.",
+                                        stream=i % 4 == 0)))
+    results = await asyncio.gather(*(job for _, job in jobs))
+    routes = [(kind, headers["x-homeport-route"]) for (kind, _), (_, headers)
+              in zip(jobs, results, strict=True)]
+    assert all(route == "onprem/llama" for kind, route in routes if kind == "restricted")
+    overflowed = [route for kind, route in routes if kind == "public" and route == "cloud/gpt"]
+    assert overflowed, "no public request overflowed to the cloud under load"
+
+
+async def test_embeddings_of_restricted_text_stay_local(
+        server: ServerProcess, sent: list[str]) -> None:
+    client = aclient(server)
+    for _ in range(20):
+        text, value = restricted_value()
+        sent.append(value)
+        raw = await client.embeddings.with_raw_response.create(
+            model="cloud-embed", input=["a harmless line", text])
+        assert raw.headers["x-homeport-route"] == "local-embed/local-embed"
+        assert len(raw.parse().data[0].embedding) == 384
+    raw = await client.embeddings.with_raw_response.create(model="cloud-embed", input="hello")
+    assert raw.headers["x-homeport-route"] == "cloud/cloud-embed"
+
+
+async def test_completions_tool_arguments_system_and_parts_are_scanned(
+        server: ServerProcess, sent: list[str]) -> None:
+    client = aclient(server)
+    text, value = restricted_value()
+    sent.append(value)
+    raw = await client.completions.with_raw_response.create(model="gpt", prompt=text)
+    assert raw.headers["x-homeport-route"] == "onprem/llama"
+    carriers: list[list[dict[str, Any]]] = []
+    for _ in range(3):
+        text, value = restricted_value()
+        sent.append(value)
+        args = json.dumps({"note": text})
+        carriers += [
+            [{"role": "system", "content": text}, {"role": "user", "content": "Go on."}],
+            [{"role": "user", "content": [{"type": "text", "text": "Look:"},
+                                          {"type": "text", "text": text}]}],
+            [{"role": "user", "content": "Save it."},
+             {"role": "assistant", "content": None, "tool_calls": [
+                 {"id": "c1", "type": "function",
+                  "function": {"name": "save", "arguments": args}}]},
+             {"role": "tool", "tool_call_id": "c1", "content": "saved"}],
+            [{"role": "user", "content": "Save it."},
+             {"role": "tool", "tool_call_id": "c1", "content": text}],
+        ]
+    for messages in carriers:
+        raw = await client.chat.completions.with_raw_response.create(
+            model="gpt", messages=messages)  # type: ignore[arg-type]
+        assert raw.headers["x-homeport-route"] == "onprem/llama", messages
+
+
+async def test_declared_sensitivity_raises_never_lowers(
+        server: ServerProcess, cloud: FakeOpenAI, sent: list[str]) -> None:
+    client = aclient(server)
+    secret = "Project Bluebird launches on 3 March"
+    sent.append(secret)
+    _, headers = await chat(client, "gpt", secret,
+                            extra_headers={"x-homeport-sensitivity": "restricted"})
+    assert headers["x-homeport-route"] == "onprem/llama"
+    text, value = restricted_value()
+    sent.append(value)
+    _, headers = await chat(client, "gpt", text,
+                            extra_headers={"x-homeport-sensitivity": "public"})
+    assert headers["x-homeport-sensitivity"] == "restricted"
+    assert headers["x-homeport-route"] == "onprem/llama"
+    async with httpx.AsyncClient() as h:
+        r = await h.post(f"{server.url}/v1/chat/completions", json={
+            "model": "gpt", "messages": [{"role": "user", "content": "hi"}]},
+            headers={"authorization": f"Bearer {ADMIN_KEY}", "x-homeport-sensitivity": "top"})
+    assert r.status_code == 400 and r.json()["error"]["param"] == "x-homeport-sensitivity"
+
+
+async def test_pseudonymisation_sends_placeholders_and_restores_the_answer(
+        server: ServerProcess, cloud: FakeOpenAI, masked_key: str, sent: list[str]) -> None:
+    client = aclient(server, masked_key)
+    name, email = "Margaret Okonkwo", "m.okonkwo@example.org"
+    sent += [name, email]
+    prompt = f"Draft a polite reminder to {name} ({email}) about the overdue library book."
+    for stream in (False, True):
+        cloud.default = Reply(text="Dear <PERSON_1>, we wrote to <EMAIL_1> about the book.",
+                              pieces=["Dear <PER", "SON_", "1>, we wrote to <", "EMAIL_1",
+                                      "> about the book."])
+        before = len(cloud.received)
+        answer, headers = await chat(client, "gpt", prompt, stream=stream)
+        assert headers["x-homeport-route"] == "cloud/gpt"
+        body = cloud.received[before].decode()
+        assert "<PERSON_1>" in body and "<EMAIL_1>" in body
+        assert answer == f"Dear {name}, we wrote to {email} about the book."
+    # restricted types are never pseudonymised: the whole request stays local
+    text, value = restricted_value()
+    sent.append(value)
+    _, headers = await chat(client, "gpt", f"{text} Ask {name}.")
+    assert headers["x-homeport-route"] == "onprem/llama"
+
+
+async def test_without_pseudonymisation_personal_data_stays_local(
+        server: ServerProcess, sent: list[str]) -> None:
+    client = aclient(server)  # the admin's team has pseudonymisation off
+    name = "Margaret Okonkwo"
+    sent.append(name)
+    _, headers = await chat(client, "gpt", f"Draft a reminder to {name} about her book.")
+    assert headers["x-homeport-route"] == "onprem/llama"
+    assert headers["x-homeport-sensitivity"] == "confidential"
