@@ -22,6 +22,7 @@ from homeport.settings import (
     OpenAIProvider,
     Settings,
 )
+from homeport.types import Sensitivity
 
 _INTRO = """# Configuration
 
@@ -46,6 +47,22 @@ Another GGUF for the embedded model, offloaded to the GPU:
 ```yaml
 embedded: {chat: {model_path: /models/qwen2.5-7b-instruct-q4_k_m.gguf, n_gpu_layers: -1}}
 ```
+
+Keep restricted data on premises, pseudonymise personal data for the cloud, send hard code
+questions asked of the virtual model `auto` to a cloud model, and let the cloud take overflow
+when the local model is busy:
+
+```yaml
+privacy: {pseudonymize: {enabled: true}}
+routing:
+  rules:
+    - {name: restricted-local, when: {min_sensitivity: restricted}, route: [local]}
+    - {name: hard-code, when: {models: [auto], tasks: [code], complex: true}, route: [gpt-4o]}
+  auto: [local]
+  overflow: {to: [gpt-4o], max_pending: 4}
+```
+
+`homeport route explain "..."` (or `POST /v1/route/explain`) shows what a request would do.
 
 This file is generated from the code (`python -m homeport.settings_docs`).
 """
@@ -73,14 +90,17 @@ def _table(model: type[BaseModel], prefix: str, env: bool,
             continue
         key = f"{prefix}{name}"
         sub = _submodel(field.annotation)
-        if sub is not None and name not in ("providers", "models"):
-            nested.append((key, sub))
+        listed = not prefix and name in ("providers", "models")  # documented in their sections
+        if sub is not None and not listed:
+            is_list = typing.get_origin(field.annotation) is list
+            nested.append((f"{key}[]" if is_list else key, sub))
             if field.description:
-                rows.append(f"| `{key}` | section | | {field.description} |")
+                kind = "list (below)" if is_list else "section"
+                rows.append(f"| `{key}` | {kind} | | {field.description} |")
             continue
         desc = (field.description or "").replace("|", "\\|")
-        kind = "list (below)" if name in ("providers", "models") else _type(field.annotation)
-        if env:
+        kind = "list (below)" if listed else _type(field.annotation)
+        if env and "[]" not in key:
             desc += f" Env: `HOMEPORT_{key.upper().replace('.', '__')}`."
         rows.append(f"| `{key}` | {kind} | {_default(field)} | {desc} |")
     lines = rows
@@ -97,6 +117,10 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
 
 
 def _type(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _type(typing.get_args(annotation)[0])
+    if annotation is Sensitivity:
+        return " \\| ".join(str(s) for s in Sensitivity)
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         return " \\| ".join(_type(a) for a in typing.get_args(annotation))
     if typing.get_origin(annotation) is typing.Literal:
