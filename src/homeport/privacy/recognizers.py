@@ -1,0 +1,443 @@
+"""Pattern detectors: regexes, checksums and context words for structured identifiers.
+
+Built for speed on texts with few entities: one regex pass finds every run of digits and
+each run is checked only for the types its shape allows; context-driven types (dates of
+birth, MRNs, bare SSNs, generic secrets) start from keyword hits in the lower-cased text;
+secrets with a known prefix are searched only when a cheap substring probe finds the prefix.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import re
+from collections.abc import Sequence
+
+import phonenumbers
+
+from homeport.privacy.addresses import find_address
+from homeport.privacy.credentials import assigned_secret, prefixed_secrets
+from homeport.privacy.entities import (
+    ADDRESS,
+    CREDIT_CARD,
+    DATE_OF_BIRTH,
+    EMAIL,
+    IBAN,
+    IP,
+    MRN,
+    PHONE,
+    SSN,
+)
+from homeport.privacy.validators import (
+    IBAN_LENGTHS,
+    card_network_ok,
+    iban_valid,
+    luhn_valid,
+    plausible_date,
+    ssn_valid,
+)
+from homeport.types import Finding
+
+# Runs of digits joined by at most two separators: "+1 (415) 555-2671" -> "1 (415) 555-2671".
+_NUM = re.compile(r"[0-9](?:[ .\-/()]{0,2}[0-9])*")  # [0-9] scans faster than \d
+_GROUP = re.compile(r"\d+")
+_CARD_RUN = re.compile(r"\d+(?:[ \-]\d+)*")
+_SSN = re.compile(r"(?<![\d\-.])(\d{3})([ \-]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d|\.\d)")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
+_DATE_SHAPE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}")
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .,])\d{3})(?:\1\d{3})*")
+_NANP = re.compile(r"(?:\+?1[ .\-]?)?(?:\(\d{3}\)|\d{3})[ .\-]?\d{3}[ .\-]\d{4}")
+_PHONE_GROUPS = re.compile(r"\(?\d{2,5}\)?(?:[ .\-/]\d{2,8}){1,4}")
+_IN_TOKEN = re.compile(r"[A-Za-z0-9]{12,}$")  # a keyword right after this is inside a token
+_DECIMAL = re.compile(r"\d+\.\d+")
+_EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension)\s?\d{1,6}\b", re.I)
+_CARD_CTX = re.compile(r"\b(?:card|visa|credit|debit|cc|pan|mastercard|maestro|amex|payment)\b")
+_EMAIL = re.compile(r"[\w%+\-]+(?:\.[\w%+\-]+)*@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[^\W\d_]{2,24}\b")
+_HEX_IP = frozenset("0123456789abcdefABCDEF:.")
+_COLON = re.compile(r":(?=[0-9A-Fa-f:])")
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = re.compile(
+    r"(?<![\w/.\-])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
+    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/]|[.\-]\d)",
+    re.I,
+)
+# Keywords (in the lower-cased text) that start a context-driven search: (probe, kind, the
+# whole keyword matched where the probe is found). Substring probes first, as `in` is cheap.
+_KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (probe, kind, re.compile(rx)) for probe, kind, rx in (
+        ("birth", "birth", r"birth(?:\s?date|day)?"),
+        ("born", "birth", r"born\b"),
+        ("dob", "birth", r"dob\b\.?"),
+        ("d.o.b", "birth", r"d\.o\.b\b\.?"),
+        ("mrn", "mrn", r"mrn\b"),
+        ("medical record", "mrn", r"medical record"),
+        ("patient", "mrn", r"patient[ _\-]?(?:id|identifier|number|no\b\.?|#)"),
+        ("pt id", "mrn", r"pt id\b"),
+        ("pt. id", "mrn", r"pt\. id\b"),
+        ("chart", "mrn", r"chart[ _\-]?(?:number|no\b\.?|#|id\b)"),
+        ("hospital", "mrn", r"hospital[ _\-]?(?:number|no\b\.?|id\b)"),
+        ("ssn", "ssn", r"ssn\b"),
+        ("ss#", "ssn", r"ss#"),
+        ("social security", "ssn", r"social security"),
+        ("passw", "password", r"passw(?:ord|d)?"),
+        ("pwd", "password", r"pwd"),
+        ("passphrase", "password", r"passphrase"),
+        ("passcode", "password", r"passcode"),
+        ("secret", "secret", r"secret"),
+        ("token", "secret", r"token"),
+        ("credential", "secret", r"credentials?"),
+        ("key", "key", r"key"),
+    )
+)
+_MRN_AFTER = re.compile(
+    r"(?:\s*(?:number|num\b|no\b\.?|#))?\s*(?:\(mrn\))?\s*[:#=\-]?\s*(?:is\s+|of\s+)?"
+    r"([A-Za-z0-9][A-Za-z0-9\-]{4,14}[A-Za-z0-9])(?![\w\-])",
+    re.I,
+)
+_SSN_AFTER = re.compile(r"[^\d\n]{0,30}?(?<!\d)(\d{3})([ \-]?)(\d{2})\2(\d{4})(?!\d)")
+_GAP_BREAK = re.compile(r"[!?;\n\d]|[a-z]{4,}\.\s")  # a date after these is not the birth date
+
+_PHONE_CTX = re.compile(
+    r"\b(?:phone|tel|telephone|call|mobile|cell|fax|contact|reach|text|sms|whatsapp|dial"
+    r"|landline|hotline|ring)\b"
+)
+# Words right before a number that make it some other kind of number, not a phone number.
+_NEG_CTX = re.compile(
+    r"(?:\b(?:order|invoice|ref|reference|tracking|account|acct|ticket|case|file|serial|sku"
+    r"|isbn|imei|transaction|confirmation|booking|policy|claim|po|id|code|version|build|patent"
+    r"|part|mrn|record|patient|chart|member|customer|routing)\b|#)"
+    r"(?:\s*(?:number|num|no|nr|id|code)\b\.?)*[\s:#=(]*(?:is\s+)?$"
+)
+# 2.24.33.22838 is a version; phone numbers with dots look like 415.555.2671, 06.12.34.56.78
+_VERSION_LIKE = re.compile(r"(?:0|[1-9]\d?)(?:\.\d+)+")
+_VERSION_CTX = re.compile(r"(?:\b(?:version|ver|release|build|firmware|rev)\.?\s*|\bv)$")
+
+_SPLIT = re.compile(r"\S+")
+_SECRET_KINDS = ("password", "secret", "key")
+_NO_TRUNK_MOBILE = ("IN",)  # regions whose mobiles are commonly written without the leading 0
+_NOT_DIGIT = re.compile(r"\D")
+
+
+class PatternDetector:
+    """Regex, checksum and context detectors for every type in PATTERN_TYPES. Stateless after
+    construction, so one instance serves any number of threads.
+
+    Scores: 1.0 checksum-validated (cards, IBANs, private key blocks); 0.9-0.95 validated
+    formats (valid phone numbers, IPs, e-mail, keys with a known prefix, dashed SSNs); 0.85
+    context-based (MRNs, dates of birth, SSNs after "SSN"); 0.8 generic assigned secrets;
+    0.75 street addresses; 0.6 phone numbers that are possible but not assigned.
+    """
+
+    def __init__(self, phone_regions: Sequence[str] = ("US", "GB", "DE", "FR", "IN")) -> None:
+        regions = [r.upper() for r in phone_regions]
+        self._nanp = tuple(r for r in regions if phonenumbers.country_code_for_region(r) == 1)
+        self._trunk = tuple(r for r in regions if r not in self._nanp)
+        self._prefix = {
+            r: (m.national_prefix or "") if (m := phonenumbers.PhoneMetadata.metadata_for_region(r))
+            else "" for r in self._trunk
+        }
+
+    def detect(self, text: str) -> list[Finding]:
+        """Findings sorted by start, without overlaps (higher score, then longer, wins)."""
+        out: list[Finding] = []
+        if not text:
+            return out
+        if "@" in text:
+            self._emails(text, out)
+        self._numbers(text, out)
+        if ":" in text:
+            self._ipv6(text, out)
+        low = _lower(text)
+        prefixed_secrets(text, low, out)
+        self._keywords(text, low, out)
+        return _resolve(out)
+
+    # -- e-mail and IPv6: seeded by one character -------------------------------------------
+
+    def _emails(self, text: str, out: list[Finding]) -> None:
+        i = text.find("@")
+        while i != -1:
+            j = i
+            while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "._%+-"):
+                j -= 1
+            while j < i and text[j] == ".":
+                j += 1
+            m = _EMAIL.match(text, j) if j < i else None
+            # user:password@host and token@host in URLs are credentials, not addresses
+            credentials = text.endswith("://", 0, j) or (
+                j > 0 and text[j - 1] == ":" and "://" in text[max(0, j - 80) : j])
+            if m is not None and not credentials:
+                out.append(Finding(EMAIL, j, m.end(), 0.95))
+            i = text.find("@", m.end() if m is not None else i + 1)
+
+    def _ipv6(self, text: str, out: list[Finding]) -> None:
+        done = -1
+        for m in _COLON.finditer(text):
+            if m.start() < done:
+                continue
+            a, b = m.start(), m.start() + 1
+            while a > 0 and text[a - 1] in _HEX_IP:
+                a -= 1
+            while b < len(text) and text[b] in _HEX_IP:
+                b += 1
+            done = b
+            token = text[a:b].rstrip(".")
+            if token.count(":") < 2 or not any(c.isdigit() for c in token):
+                continue
+            if (a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_")) or _is_alnum(text, b):
+                continue
+            groups = [g for g in token.split(":") if g]
+            if len(groups) < 2 and token != "::1":
+                continue
+            try:
+                ipaddress.IPv6Address(token)
+            except ValueError:
+                continue
+            out.append(Finding(IP, a, a + len(token), 0.9))
+
+    # -- runs of digits ---------------------------------------------------------------------
+
+    def _numbers(self, text: str, out: list[Finding]) -> None:
+        skip_to = 0
+        for m in _NUM.finditer(text):
+            s, e = m.span()
+            if s < skip_to:
+                continue
+            if s >= 2 and "A" <= text[s - 2] <= "Z" and "A" <= text[s - 1] <= "Z":
+                iban, shape_end = _iban(text, s - 2)
+                if iban is not None:
+                    out.append(iban)
+                skip_to = shape_end  # digits inside an IBAN-shaped token are nothing else
+                if shape_end > s:
+                    continue
+            if e - s <= 9:
+                address = find_address(text, s, e)
+                if address is not None:
+                    out.append(Finding(ADDRESS, *address, 0.75))
+            if e - s < 4:  # most numbers in prose: nothing else to look for
+                continue
+            ext = _EXTENSION.match(text, e)  # 555-123-4567x89
+            if not _standalone(text, s, ext.end() if ext else e):
+                continue
+            chunk = m.group()
+            digits = _NOT_DIGIT.sub("", chunk)
+            if len(digits) < 4:
+                continue
+            before = len(out)
+            if "." in chunk:
+                self._ipv4(text, s, chunk, out)
+            if len(digits) >= 9:
+                for sm in _SSN.finditer(chunk):
+                    if sm.group(2) and ssn_valid(sm.group(1), sm.group(3), sm.group(4)):
+                        score = 0.9 if sm.group(2) == "-" else 0.8
+                        out.append(Finding(SSN, s + sm.start(), s + sm.end(), score))
+            if len(digits) >= 13:
+                _cards(text, s, chunk, out)
+            whole = any(f.start <= s and e <= f.end for f in out[before:])
+            if len(digits) >= 7 and not whole:  # a card, SSN or IP is not also a phone number
+                self._phones(text, s, e, digits, out)
+
+    def _ipv4(self, text: str, s: int, chunk: str, out: list[Finding]) -> None:
+        for m in _IPV4.finditer(chunk):
+            try:
+                ipaddress.IPv4Address(m.group())
+            except ValueError:
+                continue
+            start = s + m.start()
+            if _VERSION_CTX.search(text[max(0, start - 12) : start].lower()):
+                continue
+            out.append(Finding(IP, start, s + m.end(), 0.9))
+
+    def _phones(self, text: str, s: int, e: int, digits: str, out: list[Finding]) -> None:
+        while s > 0 and text[s - 1] in "+(":
+            s -= 1
+        if len(digits) <= 15:
+            spans = [(s, e)]
+        else:  # several numbers in a row: each space-separated piece on its own
+            spans = [(s + t.start(), s + t.end()) for t in _SPLIT.finditer(text[s:e])]
+        for start, end in spans:
+            score = self._phone_score(text, start, end)
+            if score:
+                out.append(Finding(PHONE, start, end, score))
+
+    def _phone_score(self, text: str, start: int, end: int) -> float:
+        cand = text[start:end]
+        digits = _NOT_DIGIT.sub("", cand)
+        if not 7 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(cand) or _SSN.fullmatch(cand):
+            return 0.0
+        if _IPV4.fullmatch(cand) or _THOUSANDS.fullmatch(cand):
+            return 0.0
+        before = text[max(0, start - 40) : start].lower()
+        if _NEG_CTX.search(before) or _VERSION_CTX.search(before):
+            return 0.0
+        if _VERSION_LIKE.fullmatch(cand):
+            return 0.0
+        formatted = len(digits) < len(cand)
+        context = _PHONE_CTX.search(before) is not None
+        if _DECIMAL.fullmatch(cand) or not (formatted or context or cand[0] == "+"):
+            return 0.0  # a bare run of digits is a phone number only where the text says so
+        if "+" in cand[:2] or (cand.startswith("00") and len(digits) >= 10):
+            num = _parse("+" + digits[2:] if cand.startswith("00") else cand, None)
+            if num is None or not phonenumbers.is_possible_number(num):
+                return 0.0
+            return 0.95 if phonenumbers.is_valid_number(num) else 0.6
+        for region in self._regions_for(digits):
+            num = _parse(cand, region)
+            if num is None or not phonenumbers.is_valid_number(num):
+                continue
+            prefix = self._prefix.get(region, "")
+            if not prefix or digits.startswith(prefix) or (
+                    region in _NO_TRUNK_MOBILE
+                    and phonenumbers.number_type(num) == phonenumbers.PhoneNumberType.MOBILE):
+                return 0.9
+        # phone-shaped but unassigned (fictional 555 numbers, made-up area codes): possible only
+        if (_NANP.fullmatch(cand) or (digits[0] == "0" and _PHONE_GROUPS.fullmatch(cand))
+                or (context and len(digits) == 10)):
+            for region in self._regions_for(digits):
+                num = _parse(cand, region)
+                if num is not None and phonenumbers.is_possible_number(num):
+                    return 0.6
+        return 0.0
+
+    def _regions_for(self, digits: str) -> tuple[str, ...]:
+        if digits[0] == "0":
+            return self._trunk
+        if digits[0] == "1" and len(digits) == 11:
+            return self._nanp
+        return self._nanp + self._trunk
+
+    # -- context keywords: dates of birth, MRNs, bare SSNs, assigned secrets ----------------
+
+    def _keywords(self, text: str, low: str, out: list[Finding]) -> None:
+        for probe, kind, rx in _KEYWORDS:
+            i = low.find(probe)
+            while i != -1:
+                k = rx.match(low, i)
+                if k is None:
+                    pass
+                elif kind in _SECRET_KINDS:  # DB_PASSWORD, x-api-key; not inside a long token
+                    if not _IN_TOKEN.search(text, max(0, i - 12), i):
+                        self._after_keyword(text, low, kind, i, k.end(), out)
+                elif i == 0 or not low[i - 1].isalpha():
+                    self._after_keyword(text, low, kind, i, k.end(), out)
+                i = low.find(probe, i + len(probe))
+
+    def _after_keyword(self, text: str, low: str, kind: str, start: int, end: int,
+                       out: list[Finding]) -> None:
+        if kind in _SECRET_KINDS:
+            assigned_secret(text, low, kind, start, end, out)
+        elif kind == "birth":
+            d = _DATE.search(text, end, end + 60)
+            if (d is not None and d.start() - end <= 40 and plausible_date(d.group())
+                    and not _GAP_BREAK.search(text, end, d.start())):
+                out.append(Finding(DATE_OF_BIRTH, d.start(), d.end(), 0.85))
+        elif kind == "mrn":
+            m = _MRN_AFTER.match(text, end)
+            if m is not None and _mrn_like(m.group(1)):
+                out.append(Finding(MRN, m.start(1), m.end(1), 0.85))
+        elif kind == "ssn":
+            m = _SSN_AFTER.match(text, end)
+            if m is not None and ssn_valid(m.group(1), m.group(3), m.group(4)):
+                out.append(Finding(SSN, m.start(1), m.end(4), 0.95 if m.group(2) else 0.85))
+
+
+def _iban(text: str, s: int) -> tuple[Finding | None, int]:
+    """The valid IBAN at `s`, if any, and where the IBAN-shaped text there ends."""
+    m = _IBAN.match(text, s)
+    if m is None or _is_alnum(text, s - 1):
+        return None, s
+    chars = [(i, c) for i, c in enumerate(m.group()) if c != " "]
+    compact = "".join(c for _, c in chars)
+    want = IBAN_LENGTHS.get(compact[:2])
+    for n in (want,) if want else range(min(34, len(compact)), 14, -1):
+        if n is None or n > len(compact):
+            continue
+        end = s + chars[n - 1][0] + 1
+        if not _is_alnum(text, end) and iban_valid(compact[:n]):
+            return Finding(IBAN, s, end, 1.0), end
+    # some IBAN generators get a country's length wrong: the whole token, if mod-97 holds
+    if want != len(compact) and not _is_alnum(text, m.end()) and iban_valid(compact, False):
+        return Finding(IBAN, s, m.end(), 0.9), m.end()
+    if want and want <= len(compact) and not _is_alnum(text, s + chars[want - 1][0] + 1):
+        return None, s + chars[want - 1][0] + 1
+    return None, s
+
+
+def _cards(text: str, s: int, chunk: str, out: list[Finding]) -> None:
+    for run in _CARD_RUN.finditer(chunk):
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())][:12]
+        i = 0
+        while i < len(groups):
+            start = s + run.start() + groups[i][0]
+            # card numbers are written in one piece or starting with a group of four
+            first_ok = groups[i][1] - groups[i][0] in (4, 13, 14, 15, 16, 17, 18, 19)
+            if first_ok and text[start - 1 : start] != "+":
+                for j in range(len(groups), i, -1):
+                    gs, ge = groups[i][0], groups[j - 1][1]
+                    digits = _NOT_DIGIT.sub("", run.group()[gs:ge])
+                    if (13 <= len(digits) <= 19 and luhn_valid(digits) and card_network_ok(digits)
+                            and (len(digits) > 13 or _CARD_CTX.search(
+                                text[max(0, start - 40) : start].lower()))):  # 13: rare, EAN-13
+                        out.append(Finding(CREDIT_CARD, start, start + ge - gs, 1.0))
+                        i = j - 1
+                        break
+            i += 1
+
+
+def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _mixed(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _mrn_like(value: str) -> bool:
+    alnum = [c for c in value if c.isalnum()]
+    return 6 <= len(alnum) <= 10 and sum(c.isdigit() for c in alnum) >= 2
+
+
+def _standalone(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] is not part of a longer token such as "xoxp-1225-4978" or "ID123"."""
+    if s > 0 and (text[s - 1].isalnum() or text[s - 1] == "_"
+                  or (text[s - 1] == "-" and _is_alnum(text, s - 2))):
+        return False
+    return e >= len(text) or not (text[e].isalnum() or text[e] == "_"
+                                  or (text[e] == "-" and _is_alnum(text, e + 1)))
+
+
+def _is_alnum(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalnum()
+
+
+def _lower(text: str) -> str:
+    """Lower-cased text of the same length (a few characters grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _resolve(found: list[Finding]) -> list[Finding]:
+    """Drop overlaps: higher score first, then longer; the result sorted by start."""
+    found.sort(key=lambda f: (-f.score, f.start - f.end, f.start))
+    starts: list[int] = []
+    kept: list[Finding] = []
+    for f in found:
+        i = bisect.bisect_left(starts, f.start)
+        if (i > 0 and kept[i - 1].end > f.start) or (i < len(kept) and kept[i].start < f.end):
+            continue
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    return kept
