@@ -62,8 +62,8 @@ class Router:
         """Decide where `req` goes. `full` (explain) runs every analysis, needed or not."""
         texts = request_texts(req) if texts is None else texts
         cfg = self.settings.privacy
-        privacy = self.scanner.classify(texts, declared=declared, team=caller.team) \
-            if cfg.enabled else None
+        # Without detection (privacy.enabled false) the declared and team levels still count.
+        privacy = self.scanner.classify(texts, declared=declared, team=caller.team)
         assessment = None
         if self.assess is not None and kind == "chat" and (
                 full or self.policy.needs_assessment(req, kind)):
@@ -75,7 +75,7 @@ class Router:
             budget_remaining=self.budget_remaining(caller),
             complexity_threshold=self.complexity_threshold or 0.5)
         decision = self.policy.decide(req, ctx)
-        if privacy is None or cfg.ner == "never":
+        if not cfg.enabled or cfg.ner == "never":
             return Routing(decision, ctx, texts, "off")
         if not full and cfg.ner == "auto" and not self._ner_matters(req, ctx, decision):
             return Routing(decision, ctx, texts, "skipped")
