@@ -69,8 +69,9 @@ class Policy:
             reasons = [f"model {req.model}"]
         candidates = self._targets(names, ctx.kind, need)
         if not candidates:
-            raise InvalidRequest(f"The model '{req.model}' cannot serve {need} requests; use "
-                                 "another model.", param="model")
+            where = f"Routing rule '{rule.name}' sends" if rule else "The model"
+            raise InvalidRequest(f"{where} '{req.model}' to models that cannot serve {need} "
+                                 "requests; use another model.", param="model")
         candidates = self._overflow(candidates, ctx, need, reasons)
         pseudonymize = self._pseudonymize(rule, ctx.caller)
         if ctx.privacy is not None and not any(
