@@ -69,9 +69,11 @@ class Policy:
             reasons = [f"model {req.model}"]
         candidates = self._targets(names, ctx.kind, need)
         if not candidates:
-            where = f"Routing rule '{rule.name}' sends" if rule else "The model"
-            raise InvalidRequest(f"{where} '{req.model}' to models that cannot serve {need} "
-                                 "requests; use another model.", param="model")
+            message = (f"Routing rule '{rule.name}' sends '{req.model}' to models that cannot "
+                       f"serve {need} requests; fix routing.rules." if rule else
+                       f"The model '{req.model}' cannot serve {need} requests; use another "
+                       "model.")
+            raise InvalidRequest(message, param="model")
         candidates = self._overflow(candidates, ctx, need, reasons)
         pseudonymize = self._pseudonymize(rule, ctx.caller)
         if ctx.privacy is not None and not any(
