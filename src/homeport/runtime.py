@@ -87,7 +87,7 @@ class Runtime:
         if privacy.enabled and privacy.ner != "never":
             await asyncio.to_thread(self.scanner.ner)
         if self.assessor is not None and any(
-                self.policy.needs_assessment(ChatRequest(model=m), "chat")
+                self.policy.may_need_assessment(ChatRequest(model=m), "chat")
                 for m in (AUTO_MODEL, *(n for r in self.settings.routing.rules
                                         for n in r.when.models or ()))):
             await self.assessor.prepare()

@@ -100,7 +100,8 @@ def test_task_and_complexity_conditions() -> None:
     policy, _, _ = make(rules=[
         {"name": "hard-code", "when": {"tasks": ["code"], "complex": True}, "route": ["gpt"]},
         {"name": "very-simple", "when": {"max_complexity": 0.2}, "route": ["local"]}])
-    assert policy.needs_assessment(req("auto"), "chat")
+    assert policy.needs_assessment(req("auto"), ctx(found()))
+    assert policy.may_need_assessment(req("auto"), "chat")
     hard = Assessment("code", 0.9, 0.8)
     assert policy.decide(req("auto"), ctx(found(), assessment=hard)).rule == "hard-code"
     easy = Assessment("code", 0.9, 0.1)
@@ -108,6 +109,16 @@ def test_task_and_complexity_conditions() -> None:
     assert policy.decide(req("auto"), ctx(found(), assessment=easy,
                                           complexity_threshold=0.05)).rule == "hard-code"
     assert policy.decide(req("auto"), ctx(found())).rule == "requested-model"  # not assessed
+
+
+def test_assessment_is_needed_only_when_a_task_rule_is_reached() -> None:
+    policy, _, _ = make(rules=[
+        {"name": "restricted", "when": {"min_sensitivity": "restricted"}, "route": ["local"]},
+        {"name": "code", "when": {"models": ["auto"], "tasks": ["code"]}, "route": ["gpt"]},
+        {"name": "rest", "route": ["requested"]}])
+    assert not policy.needs_assessment(req("auto"), ctx(found("SSN")))  # decided before
+    assert policy.needs_assessment(req("auto"), ctx(found()))
+    assert not policy.needs_assessment(req("gpt"), ctx(found()))  # the task rule is for auto
 
 
 def test_budget_hook_condition() -> None:

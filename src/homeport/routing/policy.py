@@ -52,10 +52,21 @@ class Policy:
         self.routing = routing or RoutingConfig(auto=[], cleared_fallbacks=[])
         self.privacy = privacy or PrivacyConfig()
 
-    def needs_assessment(self, req: ChatRequest, kind: str) -> bool:
-        """Whether some rule that could apply asks for the task type or complexity."""
+    def may_need_assessment(self, req: ChatRequest, kind: str) -> bool:
+        """Whether some rule that could apply to this model asks for the task or complexity."""
         return any(_uses_assessment(r.when) and self._may_apply(r.when, req, kind)
                    for r in self.routing.rules)
+
+    def needs_assessment(self, req: ChatRequest, ctx: RoutingContext) -> bool:
+        """Whether deciding `req` in `ctx` reaches a rule that asks for the task or complexity:
+        rules are walked in order, and one that holds without them ends the walk."""
+        for r in self.routing.rules:
+            if _uses_assessment(r.when):
+                if self._holds(r.when, req, ctx, assessed=False):
+                    return True
+            elif self._holds(r.when, req, ctx):
+                return False
+        return False
 
     def decide(self, req: ChatRequest, ctx: RoutingContext) -> Decision:
         need = "embeddings" if ctx.kind == "embedding" else \
@@ -107,7 +118,9 @@ class Policy:
         return (w.kind is None or w.kind == kind) and (w.models is None or
                                                          self._model_in(req.model, w.models))
 
-    def _holds(self, w: RuleCondition, req: ChatRequest, ctx: RoutingContext) -> bool:
+    def _holds(self, w: RuleCondition, req: ChatRequest, ctx: RoutingContext,
+               assessed: bool = True) -> bool:
+        """Whether `w` holds; with `assessed` False, task and complexity are not checked."""
         if not self._may_apply(w, req, ctx.kind):
             return False
         level = ctx.sensitivity
@@ -125,7 +138,7 @@ class Policy:
             return False
         if w.max_prompt_tokens is not None and ctx.prompt_tokens > w.max_prompt_tokens:
             return False
-        if _uses_assessment(w) and not self._assessment_holds(w, ctx.assessment,
+        if assessed and _uses_assessment(w) and not self._assessment_holds(w, ctx.assessment,
                                                               ctx.complexity_threshold):
             return False
         if w.max_budget_remaining is not None and (

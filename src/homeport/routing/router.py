@@ -23,6 +23,7 @@ from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Decision, Finding, Sensitivity
 
 Assess = Callable[[str], Awaitable[Assessment]]
+INLINE_SCAN_CHARS = 32_000  # longer texts are scanned in a worker thread
 BudgetHook = Callable[[Caller], float | None]
 
 
@@ -63,25 +64,34 @@ class Router:
         texts = request_texts(req) if texts is None else texts
         cfg = self.settings.privacy
         # Without detection (privacy.enabled false) the declared and team levels still count.
-        privacy = self.scanner.classify(texts, declared=declared, team=caller.team)
-        assessment = None
-        if self.assess is not None and kind == "chat" and (
-                full or self.policy.needs_assessment(req, kind)):
-            assessment = await self.assess(_task_text(req))
+        if sum(map(len, texts)) < INLINE_SCAN_CHARS:
+            privacy = self.scanner.classify(texts, declared=declared, team=caller.team)
+        else:  # a long prompt would hold the event loop for milliseconds
+            privacy = await asyncio.to_thread(self.scanner.classify, texts, declared=declared,
+                                              team=caller.team)
         ctx = RoutingContext(
             caller, kind, {n: p.load() for n, p in self.registry.providers.items()},
-            privacy=privacy, assessment=assessment,
-            prompt_tokens=sum(len(t) for t in texts) // 4,
+            privacy=privacy, prompt_tokens=sum(len(t) for t in texts) // 4,
             budget_remaining=self.budget_remaining(caller),
             complexity_threshold=self.complexity_threshold or 0.5)
+        ctx = await self._assessed(req, ctx, full)
         decision = self.policy.decide(req, ctx)
         if not cfg.enabled or cfg.ner == "never":
             return Routing(decision, ctx, texts, "off")
         if not full and cfg.ner == "auto" and not self._ner_matters(req, ctx, decision):
             return Routing(decision, ctx, texts, "skipped")
         privacy = await asyncio.to_thread(self.scanner.add_ner, privacy, texts)
-        ctx = dataclasses.replace(ctx, privacy=privacy)
+        ctx = await self._assessed(req, dataclasses.replace(ctx, privacy=privacy), full)
         return Routing(self.policy.decide(req, ctx), ctx, texts, "ran")
+
+    async def _assessed(self, req: ChatRequest, ctx: RoutingContext,
+                        full: bool) -> RoutingContext:
+        """`ctx` with the task assessment, when the decision needs it (or `full`)."""
+        if self.assess is None or ctx.kind != "chat" or ctx.assessment is not None:
+            return ctx
+        if not (full or self.policy.needs_assessment(req, ctx)):
+            return ctx
+        return dataclasses.replace(ctx, assessment=await self.assess(_task_text(req)))
 
     def _ner_matters(self, req: ChatRequest, ctx: RoutingContext, decision: Decision) -> bool:
         """Whether NER's entities could change the decision or what a candidate receives: we
@@ -94,7 +104,10 @@ class Router:
         findings = [*privacy.findings] or [[]]
         findings[0] = [*findings[0], *(Finding(t, 0, 0, 0.0) for t in NER_TYPES)]
         worst = privacy.with_findings(findings, ner_done=False)
-        other = self.policy.decide(req, dataclasses.replace(ctx, privacy=worst))
+        worst_ctx = dataclasses.replace(ctx, privacy=worst)
+        if ctx.assessment is None and self.policy.needs_assessment(req, worst_ctx):
+            return True  # NER's entities could lead to a rule on the task: find out for real
+        other = self.policy.decide(req, worst_ctx)
         if (other.candidates, other.rule, other.pseudonymize) != (
                 decision.candidates, decision.rule, decision.pseudonymize):
             return True
