@@ -13,6 +13,7 @@ import re
 import threading
 from typing import Any
 
+from homeport.privacy import names
 from homeport.privacy.entities import LOCATION, PERSON
 from homeport.types import Finding
 
@@ -20,9 +21,10 @@ _LABELS = {"PERSON": PERSON, "GPE": LOCATION, "LOC": LOCATION, "FAC": LOCATION}
 _SCORE = 0.85
 _MAX_CHARS = 100_000  # longer texts go through spaCy in pieces of about this size
 
-# Letters of the Latin alphabets (Turkish, Polish, Czech, ... included), by case.
-_UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
-_LOW = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.islower())
+# Letters of the Latin alphabets (Turkish, Polish, Czech, Vietnamese, ...), by case.
+_LATIN = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]  # Latin-1, Extended-A/B, Additional
+_UP = "A-Z" + "".join(c for c in map(chr, _LATIN) if c.isupper())
+_LOW = "a-z" + "".join(c for c in map(chr, _LATIN) if c.islower())
 _WORD = rf"[{_UP}][{_LOW}]+(?:['\-][{_UP}]?[{_LOW}]+)*|[{_UP}]'[{_UP}][{_LOW}]+"  # O'Brien
 _PARTICLE = r"(?:(?:de|da|van|von|der|den|del|dos|di|le|la|bin|ibn|al)[ \t]+)"  # van Dijk
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:[A-Z]\.[ \t]*)?{_PARTICLE}?(?:{_WORD})){{0,3}}"
@@ -71,7 +73,7 @@ _NOT_NAMES = frozenset((
     "Just", "Also", "Happy", "Glad", "Good", "Fine", "Well", "Available", "Monday", "Tuesday",
     "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Miss", "Lady", "Lord",
 ))
-_CAPS = rf"[{_UP}]{{2,}}(?:['\-][{_UP}]+)*"
+_CAPS = rf"[{_UP}](?:[{_UP}]+|'[{_UP}]{{2,}})(?:['\-][{_UP}]+)*"  # also O'BRIEN
 _CAPS_RUN = re.compile(rf"(?<!\w){_CAPS}(?:[ \t]+{_CAPS})+(?!\w)")  # two or more words
 _TOKEN = re.compile(r"\S+")
 _NOT_A_NAME_TEXT = re.compile(r"[\d_@/\\=<>{}]")  # what no name or place contains
@@ -98,6 +100,7 @@ class NerDetector:
                 if "ner" in getattr(pipe, "listening_components", ()):
                     keep.add(name)
             nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in keep])
+            names.load()
             self._nlp = nlp
 
     def detect(self, text: str) -> list[Finding]:
@@ -114,10 +117,11 @@ class NerDetector:
             for e in doc.ents:
                 name = e.text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
                 if (e.label_ in _LABELS and name and not name[0].islower()
-                        and name not in _NOT_NAMES and not _NOT_A_NAME_TEXT.search(name)):
+                        and name not in _NOT_NAMES and not _NOT_A_NAME_TEXT.search(name)
+                        and not (e.label_ == "PERSON" and names.doubtful_person(name))):
                     start = offset + e.start_char
                     found.append(Finding(_LABELS[e.label_], start, start + len(name), _SCORE))
-        found = _add_names(name_spans(shown), found)
+        found = _add_names(name_spans(shown) + names.gazetteer_spans(shown), found)
         return _add_names(_repeats(shown, found), found)
 
 

@@ -1,0 +1,289 @@
+"""Names that nothing in the text announces: capitalised words that name lists know.
+
+spaCy's small English model misses many names from outside its (mostly American news)
+training data, or calls them organisations ("Contact Wazir Mitra for details"). Here a run of
+capitalised words holds a name where two neighbouring words look like given name + family
+name, judged with lists shipped in data/ (sources and licences: data/README.md):
+
+* ``first_names.txt``, ``surnames.txt``: about 24,000 and 27,000 names of many cultures;
+* ``common_words.txt``: lower-case English words. A name that is also a word ("Will",
+  "Grace", "Rust") is a name only next to a name that is no word;
+* ``places.txt``: countries, US states and the like, and cities of several words.
+
+A pair of words is a name when
+
+* the first is a known given name and no word, and the second a surname or no word
+  ("Bhavya Om", "Zoltan Schottin"); a Korean or Chinese given name such as "Ha-eun" counts
+  as known, also after the surname ("Kang Ha-eun");
+* or the second is a surname (known, or by its ending: "-oğlu", "-yan", "-shvili", "-enko",
+  "-ski", "Al-...") and no word, and the first no word ("Oluwadamilare Adeyemi") or a given
+  name ("Urban Huhn").
+
+The name runs on over further name-like words ("María José García Pérez") and particles
+("Ludwig van Beethoven"). "Surname, Given" counts where the given name is known, the surname
+known or marked as one by its ending, neither is a word and neither a place ("Rodriguez,
+Javier"; not "Paris, Texas"). Words that begin or head place, organisation and product names end a
+name or keep one from starting ("Sierra Leone", "San Jose", "Victoria Station", "Del Monte
+Foods", "Aston Martin"), and so do calendar words and titles ("May Day", "Dear Sir").
+
+For spaCy's own PERSON entities, `doubtful_person` says which are likely no person: ordinary
+English words ("Exhibit B."), a place or company head ("Rohnert Park"... not: "Park" is a
+surname; "Parma Heights") or one word that no list knows ("Szczecin", "Ryzen").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Letters of the Latin alphabets, by case: Latin-1, Extended-A/B, Extended Additional (ễ, ọ).
+_LATIN = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+_UP = "A-Z" + "".join(c for c in map(chr, _LATIN) if c.isupper())
+_LOW = "a-z" + "".join(c for c in map(chr, _LATIN) if c.islower())
+# A capitalised word: "Anna", "Nwosu-Bello", "Ha-eun", "O'Brien", "MacNamara", "D’Atri".
+_WORD = (rf"[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:['’\-][{_UP}]?[{_LOW}]+)*"
+         rf"|[{_UP}]['’][{_UP}][{_LOW}]+")
+_PARTICLES = _words("de da van von der den del della dos das di du le la les bin binti ibn al "
+                    "el ten ter y e")
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
+# Runs of two or more capitalised words on one line, with particles and middle initials.
+_RUN = re.compile(rf"(?<![\w\-'’])(?:{_WORD})(?:[ \t]+(?:(?:{_PARTICLE}|[A-Z]\.)[ \t]+)*"
+                  rf"(?:{_WORD}))+(?![\w\-'’])")
+_PIECE = re.compile(rf"{_WORD}|(?i:{_PARTICLE})\b|[A-Z]\.")
+_INVERTED = re.compile(rf"(?<![\w\-'’])({_WORD}),[ \t]+({_WORD})(?![\w\-'’]|[ \t]+[{_UP}])")
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i",
+                       "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th",
+                       "Þ": "Th", "ð": "d", "ħ": "h", "’": "'"})
+
+# Words that head place, organisation and product names: a name followed by one ("Del Monte
+# Foods", "Maria Lopez Foundation") names something else. Several are surnames too ("Hall",
+# "Park"): such names are left to spaCy.
+_HEADS = _words("""
+Street St Road Rd Avenue Ave Lane Ln Drive Boulevard Blvd Way Close Court Crescent Terrace
+Row Place Square Park Parkway Highway Station Bridge Church Chapel Cathedral Abbey Temple
+Mosque House Hall Manor Castle Palace Tower Towers Building Center Centre Plaza Mall Market
+Arcade Mountain Mountains Hill Hills Valley River Lake Bay Beach Coast Island Islands Falls
+Gardens Garden Forest Woods Field Fields Airport Harbour Harbor Hospital Clinic Infirmary
+College University School Academy Institute Museum Gallery Library Theatre Theater Cinema
+Stadium Arena Hotel Inn Restaurant Cafe Bar Pub Bank Bancorp Bancorporation Bancshares Group
+Holdings Company Co Corporation Corp Incorporated Inc Ltd Limited Llc Plc Gmbh Ag Sa Nv Bv
+Foundation Trust Fund Partners Associates Capital Ventures Labs Systems Solutions Services
+Technologies Technology Tech Software Airlines Airways Air Motors Motor Pharma
+Pharmaceuticals Health Care Insurance Energy Power Media News Press Records Studios Studio
+Films Pictures Entertainment Foods Brewery Brewing Wines Industries Enterprises Consulting
+International Global National Federal Council Committee Commission Department Ministry
+Agency Office Authority Board County City Town Village State States Province District Region
+Republic Kingdom Empire Federation Territory Peninsula Canyon Desert Sea Ocean Gulf Strait
+Channel Canal Express Line Lines Railway Rail Metro Club Team Fc Society Association Network
+Cloud Pro Max Plus Mini Ultra Edition Series Model Version Update Release Day Eve Week
+Weekend Holiday Festival Heights Springs Junction Creek Point Ridge Grove Heath Wharf
+""")
+# Words that begin place and brand names and take the next word with them ("San Jose", "El
+# Paso", "Aston Martin"); several are surnames after a given name ("Rafael Costa").
+_BINDS = _words("""
+New San Santa Santo Sao São St Saint Sainte Ste Fort Port Porto Puerto Mount Mt Lake Cape El
+Los Las Rio Río Monte Casa Costa Villa Ciudad Isla Punta Cabo Bahia Gare Rue Via Piazza
+Calle Avenida Bad Sankt Glen Palm North South East West Northern Southern Eastern Western
+Central Upper Lower Greater Old Great Little Royal United Grand Alfa Aston Rolls Harley Kia
+Västra Östra Norra Södra Nieuw Oud Groot Neu Nueva Nuevo Nova Novo Nowy Nowa Stary Stara Velké
+Veľké Vila Ilha Ponte Praia Serra Vale Ribeira Barra Baja Alta Alto Bosque Colonia
+""")
+# Other words that are no part of a name here: calendar words, titles, salutations, labels,
+# regions, brands.
+_STOP = _HEADS | _words("""
+Christmas Easter Ramadan Eid Diwali Hanukkah Thanksgiving Halloween January February March
+April May June July August September October November December Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Wed
+Thu Fri Sat Sun Mr Mrs Ms Mx Miss Dr Prof Sir Dame Lord Lady Rev Judge Officer Attorney Nurse
+Doctor Patient Client Customer Dear Hi Hello Thanks Regards Best Re Fwd Subject Date Name
+Account Card Invoice Order Total Amount Balance Payment Transfer Reference Ref Case Claim
+Policy Ticket Appendix Section Chapter Article Table Figure Note Notes Summary Report Agenda
+Minutes Śląski Śląska Śląskie Mazowiecki Mazowiecka Wielkopolski Wielkopolska Małopolski
+Małopolska Pomorski Pomorska Kujawski Lubelski Podlaski Warmiński Sur Norte Sud Süd Oeste
+Benz Tesla Porsche Ferrari Lamborghini Maserati Bugatti Chevrolet Cadillac
+""")
+# Endings and prefixes that mark surnames: Turkish, Greek, Armenian, Georgian, Slavic,
+# Romanian, Nordic, Baltic; Arabic and Hebrew "Al-Farsi", "El-Sayed", "Ben-David".
+_SURNAME_MARK = re.compile(
+    r"(?:oğlu|oglu|opoulos|poulos|akis|idis|iadis|yan|yants|shvili|dze|enko|chuk|czuk|vich"
+    r"|vych|ović|ovic|ević|evic|wicz|escu|eanu|sson|dottir|dóttir|aitis|aitė|ienė|ytė|ski|ska"
+    r"|sky|skyi|cki|cka|dzki|ov|ova|ev|eva)$|^(?:Al|El|Ben|Bin|Abu|Abd|Abdel|Abdul)-[A-Z]")
+# Romanised Korean and Chinese given names: "Ha-eun", "Ji-hoon", "Ying-jeou".
+_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
+_STRONG, _MEDIUM, _WEAK = 3, 2, 1
+
+
+@functools.cache
+def _list(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+@functools.cache
+def _places() -> tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
+    """One-word places, and places of several words by their first word."""
+    single, multi = set(), defaultdict(list)
+    for place in _list("places.txt"):
+        words = tuple(place.split())
+        if len(words) == 1:
+            single.add(place)
+        else:
+            multi[words[0]].append(words)
+    return frozenset(single), {k: tuple(sorted(v, key=len, reverse=True))
+                               for k, v in multi.items()}
+
+
+def load() -> None:
+    """Read the lists (once); detection reads them on first use otherwise."""
+    for name in ("first_names.txt", "surnames.txt", "common_words.txt"):
+        _list(name)
+    _places()
+
+
+def fold(word: str) -> str:
+    """`word` without accents: "Nguyễn" -> "Nguyen", "Wiśniewski" -> "Wisniewski"."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _known(word: str, names: frozenset[str]) -> bool:
+    return word in names or (not word.isascii() and fold(word) in names)
+
+
+def _parts(word: str) -> list[str]:
+    return word.split("-") if "-" in word else [word]
+
+
+def _first(word: str) -> bool:
+    names = _list("first_names.txt")
+    return (_known(word, names) or ("-" in word and _known(_parts(word)[0], names))
+            or _HYPHENATED_GIVEN.fullmatch(word) is not None)
+
+
+def _surname(word: str) -> bool:
+    """A listed surname (double-barrelled: both listed)."""
+    names = _list("surnames.txt")
+    return _known(word, names) or ("-" in word and all(_known(p, names) for p in _parts(word)))
+
+
+def _surname_like(word: str) -> bool:
+    return _surname(word) or (len(word) > 5 and _SURNAME_MARK.search(word) is not None)
+
+
+def _common(word: str) -> bool:
+    """An English word ("Rust"); of a double word, each part ("Ha-eun" is none)."""
+    if _HYPHENATED_GIVEN.fullmatch(word):
+        return False
+    words = _list("common_words.txt")
+    return word.lower() in words or all(p.lower() in words for p in _parts(word))
+
+
+def _place_word(word: str) -> bool:
+    """A one-word place that is no surname ("Italy", "Texas"; not "Jordan", "Washington")."""
+    return word in _places()[0] and not _surname(word)
+
+
+def doubtful_person(text: str) -> bool:
+    """Whether a spaCy PERSON entity is likely no person: English words and initials that no
+    name list knows ("Exhibit B.", "Chicken"; not "Bill Gates"), a name of a place or company
+    ("Parma Heights"; "Rohnert Park" is kept, "Park" being a surname), or a single word that
+    is a calendar word or title, or that no list knows and has no surname ending ("Easter",
+    "Szczecin", "Ryzen")."""
+    words = [w for w in (w.strip(".,'’") for w in text.split()) if w]
+    if not words:
+        return True
+    if all(len(w) <= 1 or (_common(w) and not _first(w) and not _surname(w)) for w in words):
+        return True
+    if words[-1] in _HEADS and not _surname(words[-1]):
+        return True
+    only = words[0] if len(words) == 1 else ""
+    return bool(only) and (only in _STOP or ("-" not in only and not _first(only)
+                                             and not _surname_like(only)))
+
+
+def _pair(a: str, b: str) -> int:
+    """How strongly `a b` looks like given name + family name: 0 (not) to _STRONG."""
+    if _HYPHENATED_GIVEN.fullmatch(a) and _surname(b):  # "Ha-eun Park"
+        return _STRONG
+    if a in _STOP or b in _STOP or _place_word(b):  # "Florence Italy"
+        return 0
+    first_a, word_a = _first(a), _common(a)
+    surname_b, word_b = _surname_like(b), _common(b)
+    if first_a and not word_a:  # "Bhavya Om", "Luzia Rust", "Zoltan Schottin"
+        return _STRONG if surname_b and not word_b else _MEDIUM if surname_b or not word_b else 0
+    if _HYPHENATED_GIVEN.fullmatch(b) and _surname(a) and not word_a:  # "Kang Ha-eun"
+        return _MEDIUM
+    if word_b:
+        return 0
+    if not surname_b:  # family name first: "Zhang Wei", "Nguyen Minh"
+        return _WEAK if _surname(a) and not word_a and _first(b) else 0
+    return _WEAK if first_a or not word_a else 0  # "Urban Huhn"; "Oluwadamilare Adeyemi"
+
+
+def _more(word: str) -> bool:
+    """Whether `word` can continue a name already begun."""
+    return word not in _STOP and (_surname(word) or _first(word) or not _common(word))
+
+
+def _binds(word: str) -> bool:
+    return word in _BINDS or word.split("-")[0] in ("Saint", "Sainte", "San", "Santa", "St")
+
+
+def gazetteer_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of names by the name lists (see the module doc)."""
+    spans = []
+    multi = _places()[1]
+    for run in _RUN.finditer(text):
+        words: list[re.Match[str]] = []
+        linked: list[bool] = []  # a particle between words[i] and words[i + 1]
+        for piece in _PIECE.finditer(text, run.start(), run.end()):
+            w = piece.group()
+            if w[-1] == "." and len(w) == 2:  # a middle initial
+                continue
+            if w.lower() in _PARTICLES and (w[0].islower() or words):  # "da", "Van" in a name
+                if words:
+                    linked[-1] = True
+                continue
+            words.append(piece)
+            linked.append(False)
+        text_of = [w.group() for w in words]
+        k = 0
+        while k + 1 < len(words):
+            place = next((len(w) for w in multi.get(text_of[k], ())
+                          if tuple(text_of[k : k + len(w)]) == w), 0)
+            if place or _binds(text_of[k]) or text_of[k].lower() in _PARTICLES:
+                k += max(place, 2)  # "Sierra Leone", "San Jose", "Le Havre"
+                continue
+            a, b = text_of[k], text_of[k + 1]
+            strength = _pair(a, b)
+            if not strength or (linked[k] and strength < _MEDIUM  # "Ponte de Lima"
+                                and not (_first(a) and _surname(b))):  # "Maria da Silva"
+                k += 1
+                continue
+            end = k + 2
+            while end < len(words) and _more(text_of[end]):
+                end += 1
+            first, last = words[k].start(), words[end - 1].end()
+            k = end
+            if end < len(words) and text_of[end] in _HEADS:  # "Del Monte Foods"
+                continue
+            spans.append((first, last))
+    for m in _INVERTED.finditer(text):  # "Rodriguez, Javier"
+        family, given = m.group(1), m.group(2)
+        if ((_surname_like(family) or _first(family)) and _first(given)
+                and not _common(family) and not _common(given)
+                and not {family, given} & (_places()[0] | _STOP)):
+            spans.append(m.span())
+    return spans
