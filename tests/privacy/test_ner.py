@@ -172,6 +172,13 @@ def test_doubtful_spacy_people(text: str, doubtful: bool) -> None:
     assert names.doubtful_person(text) is doubtful
 
 
+def test_an_unknown_word_next_to_another_name_word_stays_a_person() -> None:
+    text = "Referral letter for Mekdes Wolde sent to cardiology."
+    assert not names.doubtful_person("Wolde", text, text.index("Wolde"))
+    text = "Branches in Hajnówka and Szczecin close at noon."
+    assert names.doubtful_person("Szczecin", text, text.index("Szczecin"))
+
+
 def test_caps_names_are_seen_in_title_case(ner: NerDetector) -> None:
     text = "Please close the account of FEMKE JANSEN in NEW YORK."
     assert found(ner, text, PERSON) == ["FEMKE JANSEN"]

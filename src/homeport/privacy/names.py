@@ -195,12 +195,13 @@ def _place_word(word: str) -> bool:
     return word in _places()[0] and not _surname(word)
 
 
-def doubtful_person(text: str) -> bool:
-    """Whether a spaCy PERSON entity is likely no person: English words and initials that no
-    name list knows ("Exhibit B.", "Chicken"; not "Bill Gates"), a name of a place or company
-    ("Parma Heights"; "Rohnert Park" is kept, "Park" being a surname), or a single word that
-    is a calendar word or title, or that no list knows and has no surname ending ("Easter",
-    "Szczecin", "Ryzen")."""
+def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
+    """Whether a spaCy PERSON entity `text` (at `start` in `context`) is likely no person:
+    English words and initials that no name list knows ("Exhibit B.", "Chicken"; not "Bill
+    Gates"), a name of a place or company ("Parma Heights"; not "Sarah Hall", "Hall" being a
+    surname), or a single word that is a calendar word or title ("Easter"), or that no list
+    knows, has no surname ending and stands alone ("Szczecin", "Ryzen"; not "Wolde" in
+    "Mekdes Wolde", whose neighbour is a capitalised word that is no English word either)."""
     words = [w for w in (w.strip(".,'’") for w in text.split()) if w]
     if not words:
         return True
@@ -208,9 +209,20 @@ def doubtful_person(text: str) -> bool:
         return True
     if words[-1] in _HEADS and not _surname(words[-1]):
         return True
-    only = words[0] if len(words) == 1 else ""
-    return bool(only) and (only in _STOP or ("-" not in only and not _first(only)
-                                             and not _surname_like(only)))
+    if len(words) > 1:
+        return False
+    only = words[0]
+    if only in _STOP:
+        return True
+    if "-" in only or _first(only) or _surname_like(only):
+        return False
+    for run in _RUN.finditer(context, max(0, start - 60), start + len(text) + 60):
+        if run.start() <= start < run.end():
+            others = [w for w in _PIECE.findall(run.group()) if w != only and w[0].isupper()
+                      and w[-1] != "."]
+            return not (0 < len(others) <= 2 and not any(
+                _common(w) or w in _STOP or _binds(w) or w in _places()[0] for w in others))
+    return True
 
 
 def _pair(a: str, b: str) -> int:

@@ -118,7 +118,8 @@ class NerDetector:
                 name = e.text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
                 if (e.label_ in _LABELS and name and not name[0].islower()
                         and name not in _NOT_NAMES and not _NOT_A_NAME_TEXT.search(name)
-                        and not (e.label_ == "PERSON" and names.doubtful_person(name))):
+                        and not (e.label_ == "PERSON" and names.doubtful_person(
+                            name, piece, e.start_char))):
                     start = offset + e.start_char
                     found.append(Finding(_LABELS[e.label_], start, start + len(name), _SCORE))
         found = _add_names(name_spans(shown) + names.gazetteer_spans(shown), found)
