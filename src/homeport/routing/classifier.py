@@ -120,7 +120,7 @@ def _rule_votes(text: str) -> list[tuple[int, float]]:
 
 def _ends(text: str) -> str:
     """Start and end of a long text: where instructions sit; keeps regex scans cheap."""
-    return text if len(text) <= 3000 else f"{text[:2000]}\n{text[-1000:]}"
+    return text if len(text) <= 1800 else f"{text[:1200]}\n{text[-600:]}"
 
 
 # --------------------------------------------------------------------------- features
@@ -128,6 +128,7 @@ _CONSTRAINT = re.compile(
     r"\b(must|should|exactly|each|every|step|explain|justify|reason|without|at least|"
     r"preserv\w*|keep\w*|consider\w*|trade-?offs?|prove|design|implement|analy[sz]e)\b",
     re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 
 def surface_features(text: str) -> npt.NDArray[np.float64]:
@@ -137,7 +138,7 @@ def surface_features(text: str) -> npt.NDArray[np.float64]:
         math.log1p(len(text)),
         math.log1p(text.count("\n")),
         float("```" in text),
-        sum(ch.isdigit() for ch in ends) / max(len(ends), 1),
+        len(_DIGIT.findall(ends)) / max(len(ends), 1),
         math.log1p(len(_CONSTRAINT.findall(ends))),
         math.log1p(text.count("?")),
     ])
