@@ -24,7 +24,9 @@ class TaskAssessor:
     async def prepare(self) -> TaskClassifier:
         async with self._lock:
             if self._classifier is None:
-                model_id = str(self.embedder.model_files()[0][0])
+                path, sha256 = self.embedder.model_files()[0]
+                stat = path.stat()  # without a pinned hash, a changed file changes the key
+                model_id = f"{path}:{sha256 or f'{stat.st_size}:{stat.st_mtime_ns}'}"
 
                 def build(encoder: Any) -> TaskClassifier:
                     clf = TaskClassifier(encoder.encode_array, self.cache_dir, model_id=model_id)

@@ -29,10 +29,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-TASK_TYPES: tuple[str, ...] = (
-    "classification", "extraction", "summarisation", "translation",
-    "chat", "code", "reasoning", "creative_writing",
-)
+from homeport.settings import TASK_TYPES
+
 SEED_PATH = Path(__file__).parent / "data" / "seed_tasks.jsonl"
 # Long prompts: (head, tail) character budgets for their first and last paragraph (`bounded`);
 # at most ~170 MiniLM tokens of English are embedded.
