@@ -20,7 +20,7 @@ from homeport.types import Finding
 
 
 class ScanRequest(_Wire):
-    text: str = Field(max_length=1_000_000)
+    text: str = Field(max_length=200_000)
 
 
 async def scan(rt: Runtime, request: HttpRequest) -> ASGIApp:

@@ -9,6 +9,7 @@ in title case ("JANE DOE" as "Jane Doe"; same length, so offsets hold).
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from typing import Any
@@ -153,17 +154,27 @@ def _repeats(text: str, found: list[Finding]) -> list[tuple[int, int]]:
 
 
 def _add_names(spans: list[tuple[int, int]], found: list[Finding]) -> list[Finding]:
-    """Rule names win over overlapping model entities; a model PERSON overlapping one merges."""
+    """Rule names win over overlapping model entities; a model PERSON overlapping one merges.
+
+    `found` holds non-overlapping entities; kept sorted, each span finds its overlaps by
+    bisection (linear scans here made long texts quadratic)."""
+    found.sort(key=lambda f: f.start)
+    starts = [f.start for f in found]
     for start, end in sorted(spans):
-        overlapping = [f for f in found if f.start < end and start < f.end]
+        hi = bisect.bisect_left(starts, end)  # found[:hi] start before the span ends
+        lo = hi
+        while lo > 0 and found[lo - 1].end > start:
+            lo -= 1
+        overlapping = found[lo:hi]
         if any(f.type == PERSON and f.start <= start and end <= f.end for f in overlapping):
             continue
         for f in overlapping:
             if f.type == PERSON:
                 start, end = min(start, f.start), max(end, f.end)
-            found.remove(f)
-        found.append(Finding(PERSON, start, end, _SCORE))
-    found.sort(key=lambda f: f.start)
+        del found[lo:hi], starts[lo:hi]
+        at = bisect.bisect_left(starts, start)
+        found.insert(at, Finding(PERSON, start, end, _SCORE))
+        starts.insert(at, start)
     return found
 
 
