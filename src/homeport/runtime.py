@@ -41,8 +41,9 @@ class Runtime:
         self.assessor = _assessor(self.registry, settings)
         self.router = Router(settings, self.registry, self.policy, self.scanner,
                              assess=self.assessor,
-                             complexity_threshold=settings.routing.complexity_threshold
-                             or load_threshold(settings.data_dir))
+                             complexity_threshold=load_threshold(settings.data_dir)
+                             if settings.routing.complexity_threshold is None
+                             else settings.routing.complexity_threshold)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
         self.gateway = Gateway(settings, self.registry, self.router, self.ledger)
         self.prepared = False

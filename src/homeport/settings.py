@@ -213,12 +213,20 @@ class PseudonymizeConfig(_Strict):
                           "can also turn it on).")
     teams: list[str] = Field(default_factory=list, description="Teams whose requests are "
                              "pseudonymised.")
-    types: list[str] = Field(
-        default_factory=lambda: [t for t, level in DEFAULT_SENSITIVITY.items()
-                                 if level < Sensitivity.RESTRICTED],
-        description="Entity types that may be replaced by placeholders and sent to a provider "
-        "whose clearance is below them. Restricted types are not in the default list: such "
-        "content stays on cleared providers.")
+    types: list[str] | None = Field(
+        None, description="Entity types that may be replaced by placeholders and sent to a "
+        "provider whose clearance is below them. Default: every type whose sensitivity "
+        "(privacy.sensitivity) is below restricted: restricted content stays on cleared "
+        "providers.")
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, v: list[str] | None) -> list[str] | None:
+        unknown = set(v or ()) - set(ALL_TYPES)
+        if unknown:
+            raise ValueError(f"unknown entity types {sorted(unknown)}; known: "
+                             f"{', '.join(ALL_TYPES)}")
+        return v
 
 
 class PrivacyConfig(_Strict):
@@ -253,6 +261,13 @@ class PrivacyConfig(_Strict):
 
     def levels(self) -> dict[str, Sensitivity]:
         return {**DEFAULT_SENSITIVITY, **self.sensitivity}
+
+    def maskable_types(self) -> frozenset[str]:
+        """Entity types pseudonymisation may replace (and then send)."""
+        if self.pseudonymize.types is not None:
+            return frozenset(self.pseudonymize.types)
+        return frozenset(t for t, level in self.levels().items()
+                         if level < Sensitivity.RESTRICTED)
 
 
 class RuleCondition(_Strict):
@@ -322,8 +337,9 @@ class RoutingConfig(_Strict):
     auto: list[str] = Field(["local"], description="Candidates for the virtual model `auto` "
                             "when no rule matches.")
     cleared_fallbacks: list[str] = Field(
-        ["local"], description="Models added when no candidate is cleared for the content "
-        "(restricted data asked of a cloud model runs here instead).")
+        ["local", "local-embed"], description="Models added when no candidate is cleared for "
+        "the content (restricted data asked of a cloud model runs here instead); each request "
+        "uses those of its kind (chat or embedding).")
     complexity_threshold: float | None = Field(
         None, ge=0, le=1, description="Threshold of the `complex` condition; default: the one "
         "`homeport route calibrate` saved in data_dir, else 0.5.")
@@ -387,9 +403,9 @@ class Settings(BaseSettings):
         if AUTO_MODEL in known_models:
             raise ValueError(f"models: {AUTO_MODEL!r} is the router's virtual model; rename yours")
         r = self.routing
-        for attr in ("auto", "cleared_fallbacks"):  # the defaults name `local`: drop it if absent
-            if getattr(r, attr) == ["local"] and "local" not in known_models:
-                setattr(r, attr, [])
+        for attr in ("auto", "cleared_fallbacks"):  # defaults name the embedded models
+            if attr not in r.model_fields_set:
+                setattr(r, attr, [n for n in getattr(r, attr) if n in known_models])
         lists = [("routing.auto", r.auto), ("routing.cleared_fallbacks", r.cleared_fallbacks),
                  ("routing.overflow.to", r.overflow.to),
                  *((f"routing.rules.{i}.route", rule.route) for i, rule in enumerate(r.rules))]

@@ -27,7 +27,8 @@ def make(**routing: Any) -> tuple[Policy, Registry, Settings]:
                     "clearance": "confidential"}],
         models=[{"name": "gpt", "provider": "cloud", "fallbacks": ["local"]},
                 {"name": "mini", "provider": "cloud", "upstream_model": "gpt-mini"},
-                {"name": "eu", "provider": "eu-cloud"}],
+                {"name": "eu", "provider": "eu-cloud"},
+                {"name": "cloud-embed", "provider": "cloud", "kind": "embedding"}],
         routing=routing,
         privacy=routing.pop("privacy", {}) if "privacy" in routing else {})
     registry = Registry(settings)
@@ -161,7 +162,7 @@ def test_restricted_content_asked_of_the_cloud_is_rerouted_to_cleared_fallbacks(
 
 def test_plan_withholds_sends_or_masks_by_clearance() -> None:
     policy, registry, settings = make(privacy={"pseudonymize": {"enabled": True}})
-    maskable = settings.privacy.pseudonymize.types
+    maskable = settings.privacy.maskable_types()
     d = policy.decide(req("eu"), ctx(found("PERSON")))
     steps = dispatch.plan(d, found("PERSON"), registry.providers, maskable)
     assert [s.action for s in steps] == ["send"]  # eu-cloud is cleared for confidential
@@ -174,8 +175,27 @@ def test_plan_withholds_sends_or_masks_by_clearance() -> None:
     assert [s.action for s in steps] == ["withhold", "send"]  # restricted types never masked
     declared = found("PERSON", declared=Sensitivity.CONFIDENTIAL)
     assert dispatch.plan(d, declared, registry.providers, maskable)[0].action == "withhold"
-    embed = dispatch.plan(d, found("PERSON"), registry.providers, maskable, can_mask=False)
-    assert embed[0].action == "withhold"
+    e = policy.decide(req("cloud-embed"), ctx(found("PERSON"), kind="embedding"))
+    assert not e.pseudonymize  # embeddings are sent whole or not at all
+    assert dispatch.plan(e, found("PERSON"), registry.providers, maskable)[0].action == \
+        "withhold"
+
+
+def test_maskable_types_follow_the_configured_levels() -> None:
+    _, _, settings = make(privacy={"sensitivity": {"EMAIL": "restricted"}})
+    assert "EMAIL" not in settings.privacy.maskable_types()
+    assert "PERSON" in settings.privacy.maskable_types()
+    assert "SSN" not in settings.privacy.maskable_types()
+
+
+def test_types_found_in_opaque_fields_are_never_masked_away() -> None:
+    c = Classification(dict(DEFAULT_SENSITIVITY), [[Finding("PERSON", 0, 1, 1.0)],
+                                                   [Finding("EMAIL", 0, 1, 1.0)]], maskable=1)
+    assert c.residual({"PERSON", "EMAIL"}) == Sensitivity.CONFIDENTIAL
+    assert c.residual({"PERSON"}) == Sensitivity.CONFIDENTIAL
+    only_masked = Classification(dict(DEFAULT_SENSITIVITY), [[Finding("PERSON", 0, 1, 1.0)],
+                                                             []], maskable=1)
+    assert only_masked.residual({"PERSON"}) == Sensitivity.PUBLIC
 
 
 def test_rule_can_turn_pseudonymisation_on_and_off() -> None:

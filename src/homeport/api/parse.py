@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, TypeVar
 
@@ -53,12 +54,16 @@ _CHAT_FIELDS = {"model", "messages", "stream", "stream_options", "temperature", 
                 "n"}
 
 
+_MESSAGE_FIELDS = {f.name for f in dataclasses.fields(Message)}  # other message keys are dropped
+
+
 def chat_request(body: ChatCompletionRequest) -> ChatRequest:
     data = body.model_dump(exclude_none=True)
     extra = {k: v for k, v in data.items() if k not in _CHAT_FIELDS}
     return ChatRequest(
         model=body.model,
-        messages=[Message(**m) for m in data["messages"]],
+        messages=[Message(**{k: v for k, v in m.items() if k in _MESSAGE_FIELDS})
+                  for m in data["messages"]],
         stream=body.stream,
         temperature=body.temperature,
         top_p=body.top_p,

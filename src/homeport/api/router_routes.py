@@ -13,10 +13,11 @@ from homeport.api.openai_routes import declared_sensitivity
 from homeport.api.parse import chat_request, validate
 from homeport.api.schemas import ChatCompletionRequest, _Wire
 from homeport.errors import InvalidRequest
-from homeport.privacy.scanner import text_sources
+from homeport.privacy.scanner import opaque_texts, text_sources
 from homeport.routing import dispatch
+from homeport.routing.router import Routing
 from homeport.runtime import Runtime
-from homeport.types import Finding
+from homeport.types import ChatRequest, Finding
 
 
 class ScanRequest(_Wire):
@@ -40,13 +41,14 @@ async def explain(rt: Runtime, request: HttpRequest) -> ASGIApp:
         rt.settings.max_body_bytes)))
     routing = await rt.router.route(req, caller, "chat", declared_sensitivity(request),
                                     full=True)
-    return json_response(explanation(rt, routing, text_sources(req)))
+    return json_response(explanation(rt, routing, req))
 
 
-def explanation(rt: Runtime, routing: Any, sources: list[str]) -> dict[str, Any]:
+def explanation(rt: Runtime, routing: Routing, req: ChatRequest) -> dict[str, Any]:
     """The decision, its reasons and findings as JSON (the API and `homeport route explain`)."""
+    sources = [*text_sources(req), *(source for source, _ in opaque_texts(req))]
     d, ctx, c = routing.decision, routing.context, routing.privacy
-    steps = dispatch.plan(d, c, rt.registry.providers, rt.settings.privacy.pseudonymize.types)
+    steps = dispatch.plan(d, c, rt.registry.providers, rt.settings.privacy.maskable_types())
     first = next((s for s in steps if s.action != dispatch.Action.WITHHOLD), None)
     a = ctx.assessment
     return {

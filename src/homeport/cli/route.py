@@ -15,7 +15,6 @@ import click
 from homeport.api.router_routes import explanation
 from homeport.cli.main import cli, common_options, console
 from homeport.errors import HomeportError
-from homeport.privacy.scanner import text_sources
 from homeport.routing.assessor import read_prompts
 from homeport.routing.calibration import save_calibration
 from homeport.runtime import Runtime
@@ -89,7 +88,7 @@ async def _explain(rt: Runtime, req: ChatRequest, caller: Caller,
     await rt.start_assessor()
     try:
         routing = await rt.router.route(req, caller, "chat", declared, full=True)
-        return explanation(rt, routing, text_sources(req))
+        return explanation(rt, routing, req)
     finally:
         await rt.registry.close()
 

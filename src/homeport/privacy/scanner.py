@@ -21,10 +21,12 @@ from homeport.types import ChatRequest, Finding, Message, Sensitivity
 
 @dataclass(slots=True)
 class Classification:
-    """What a request carries: findings per text (in `request_texts` order) and the levels."""
+    """What a request carries: findings per text — first the `maskable` texts (in
+    `request_texts` order), then the opaque ones (`opaque_texts`) — and the levels."""
 
     levels: dict[str, Sensitivity]
     findings: list[list[Finding]]
+    maskable: int = -1  # how many leading texts may be masked; -1: all of them
     declared: Sensitivity = Sensitivity.PUBLIC  # x-homeport-sensitivity
     team_default: Sensitivity = Sensitivity.PUBLIC
     labels: Sensitivity = Sensitivity.PUBLIC  # attached knowledge passages
@@ -46,8 +48,11 @@ class Classification:
         return max(self.detected, self.declared, self.team_default, self.labels)
 
     def residual(self, masked: Collection[str]) -> Sensitivity:
-        """The sensitivity left once the entity types in `masked` are replaced by placeholders."""
-        left = (self.levels[t] for t in self.entity_types if t not in masked)
+        """The sensitivity left once the entity types in `masked` are replaced by placeholders
+        (in the maskable texts: what opaque texts carry stays)."""
+        opaque = {f.type for fs in self.findings[self.maskable:] for f in fs} \
+            if self.maskable >= 0 else set()
+        left = (self.levels[t] for t in self.entity_types if t not in masked or t in opaque)
         return max(self.declared, self.team_default, self.labels,
                    max(left, default=Sensitivity.PUBLIC))
 
@@ -84,14 +89,19 @@ class Scanner:
             found = merge(found, self.ner().detect(text))
         return found
 
-    def classify(self, texts: list[str], *, declared: Sensitivity = Sensitivity.PUBLIC,
-                 team: str | None = None, ner: bool = False) -> Classification:
+    def classify(self, texts: list[str], *, opaque: list[str] | None = None,
+                 declared: Sensitivity = Sensitivity.PUBLIC, team: str | None = None,
+                 ner: bool = False) -> Classification:
+        """Findings in `texts` (maskable) and `opaque` (scanned, never masked)."""
         team_default = self.cfg.team_sensitivity.get(team or "", Sensitivity.PUBLIC)
-        return Classification(self.levels, [self.scan_text(t, ner) for t in texts],
-                              declared=declared, team_default=team_default, ner_done=ner)
+        return Classification(self.levels, [self.scan_text(t, ner) for t in
+                                             [*texts, *(opaque or ())]],
+                               len(texts), declared=declared, team_default=team_default,
+                               ner_done=ner)
 
     def add_ner(self, c: Classification, texts: list[str]) -> Classification:
-        """`c` with NER findings added (blocking: run it in a worker thread)."""
+        """`c` with NER findings added (blocking: run it in a worker thread). `texts`: all the
+        texts `c` was classified from, maskable then opaque."""
         if c.ner_done or not self.cfg.enabled:
             return c
         ner = self.ner()
@@ -128,6 +138,32 @@ def request_texts(req: ChatRequest) -> list[str]:
 def text_sources(req: ChatRequest) -> list[str]:
     """Where each of `request_texts` comes from, e.g. `messages[2].tool_calls[0].arguments`."""
     return [source for source, _ in _walk(req)]
+
+
+def opaque_texts(req: ChatRequest) -> list[tuple[str, str]]:
+    """(source, text) of every other string the request sends upstream: message names,
+    non-text content parts, tool calls' other fields, tools, response_format, stop, user and
+    pass-through parameters. Scanned like the rest but never masked, so what they carry goes
+    only to providers cleared for it."""
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(req.messages):
+        if m.name:
+            out.append((f"messages[{i}].name", m.name))
+        if isinstance(m.content, list):
+            out.extend((f"messages[{i}].content[{j}]", _json(p))
+                       for j, p in enumerate(m.content) if p.get("type") != "text")
+        for j, call in enumerate(m.tool_calls or ()):
+            function = {k: v for k, v in call.get("function", {}).items() if k != "arguments"}
+            out.append((f"messages[{i}].tool_calls[{j}]", _json({**call, "function": function})))
+    for name in ("tools", "response_format", "stop", "user", "extra"):
+        value = getattr(req, name)
+        if value:
+            out.append((name, value if isinstance(value, str) else _json(value)))
+    return out
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _walk(req: ChatRequest) -> Iterator[tuple[str, str]]:
@@ -168,4 +204,4 @@ def with_texts(req: ChatRequest, texts: list[str]) -> ChatRequest:
 
 def _arguments(call: dict[str, Any]) -> str:
     args = call.get("function", {}).get("arguments", "")
-    return args if isinstance(args, str) else orjson.dumps(args).decode()
+    return args if isinstance(args, str) else _json(args)

@@ -18,7 +18,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
-from homeport.errors import RETRIABLE, HomeportError, NoClearedProvider, UpstreamUnavailable
+from homeport.errors import (
+    RETRIABLE,
+    HomeportError,
+    NoClearedProvider,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from homeport.privacy.pseudonymize import Pseudonymizer, StreamRestorer
 from homeport.privacy.scanner import Classification, with_texts
 from homeport.providers.base import Provider
@@ -49,20 +55,22 @@ class Step:
     clearance: Sensitivity
 
 
+def action(clearance: Sensitivity, privacy: Classification | None, pseudonymize: bool,
+           maskable: Collection[str]) -> Action:
+    """What a provider with `clearance` may receive of this content: the one clearance rule."""
+    if privacy is None or privacy.effective <= clearance:
+        return Action.SEND
+    if pseudonymize and privacy.residual(maskable) <= clearance:
+        return Action.MASK
+    return Action.WITHHOLD
+
+
 def plan(decision: Decision, privacy: Classification | None, providers: dict[str, Provider],
-         maskable: Collection[str], can_mask: bool = True) -> list[Step]:
+         maskable: Collection[str]) -> list[Step]:
     """What each candidate may receive. `maskable`: entity types policy lets us pseudonymise."""
-    steps = []
-    for target in decision.candidates:
-        clearance = providers[target.provider].clearance
-        if privacy is None or privacy.effective <= clearance:
-            action = Action.SEND
-        elif (can_mask and decision.pseudonymize and privacy.residual(maskable) <= clearance):
-            action = Action.MASK
-        else:
-            action = Action.WITHHOLD
-        steps.append(Step(target, action, clearance))
-    return steps
+    return [Step(t, action(providers[t.provider].clearance, privacy, decision.pseudonymize,
+                           maskable), providers[t.provider].clearance)
+            for t in decision.candidates]
 
 
 @dataclass(slots=True)
@@ -103,13 +111,14 @@ class Opened:
 async def open_stream(decision: Decision, providers: dict[str, Provider], req: ChatRequest,
                       guard: Guard) -> Opened:
     steps = plan(decision, guard.privacy, providers, guard.maskable)
-    masked: list[tuple[ChatRequest, Pseudonymizer]] = []  # built once, when first needed
+    masked: tuple[ChatRequest, Pseudonymizer] | None = None  # built once, when first needed
 
     async def attempt(step: Step) -> Opened:
+        nonlocal masked
         r, pseudo = req, None
         if step.action == Action.MASK:
-            masked[:] = masked or [_mask(req, guard)]
-            r, pseudo = masked[0]
+            masked = masked or _mask(req, guard)
+            r, pseudo = masked
         stream = providers[step.target.provider].stream(r, step.target.model)
         try:
             first: Chunk | None = await anext(stream)
@@ -127,8 +136,8 @@ async def open_stream(decision: Decision, providers: dict[str, Provider], req: C
 
 async def embed(decision: Decision, providers: dict[str, Provider], texts: list[str],
                 guard: Guard) -> tuple[Target, int, EmbedResult]:
-    # Placeholders would change what the vectors mean: embeddings are sent whole or not at all.
-    steps = plan(decision, guard.privacy, providers, guard.maskable, can_mask=False)
+    steps = plan(decision, guard.privacy, providers, guard.maskable)
+    assert all(s.action != Action.MASK for s in steps), "embeddings are never pseudonymised"
 
     async def attempt(step: Step) -> tuple[Target, EmbedResult]:
         return step.target, await providers[step.target.provider].embed(texts,
@@ -151,8 +160,18 @@ async def _first_cleared(steps: list[Step], attempt: Callable[[Step], Awaitable[
         failures: list[tuple[Target, HomeportError]] = []
         for step in cleared:
             attempts += 1
+            left = deadline - time.monotonic()
+            if withheld and attempts > 1 and left <= 0:
+                break
             try:
-                return await attempt(step), attempts
+                if not withheld:
+                    return await attempt(step), attempts
+                # failing closed: waiting for cleared capacity ends at the deadline
+                async with asyncio.timeout(max(left, 0.001) if attempts > 1 else None):
+                    return await attempt(step), attempts
+            except TimeoutError:
+                failures.append((step.target, UpstreamTimeout(
+                    f"no answer within privacy.queue_timeout_s ({guard.queue_timeout_s:g} s)")))
             except RETRIABLE as e:
                 log.warning("provider %s failed, trying next: %s", step.target.provider,
                             e.message)
@@ -170,8 +189,9 @@ def _mask(req: ChatRequest, guard: Guard) -> tuple[ChatRequest, Pseudonymizer]:
     assert guard.privacy is not None
     pseudo = Pseudonymizer()
     pseudo.reserve(*guard.texts)
+    findings = guard.privacy.findings[:len(guard.texts)]  # the opaque texts follow
     texts = [pseudo.mask(t, fs, guard.maskable)
-             for t, fs in zip(guard.texts, guard.privacy.findings, strict=True)]
+             for t, fs in zip(guard.texts, findings, strict=True)]
     return with_texts(req, texts), pseudo
 
 
@@ -188,7 +208,7 @@ async def _restored(pseudo: Pseudonymizer, first: Chunk,
             yield c
 
     async for chunk in chunks():
-        final = chunk.finish_reason is not None or chunk.usage is not None
+        final = chunk.finish_reason is not None
         chunk.text = text.feed(chunk.text) + (text.flush() if final else "")
         for call in chunk.tool_calls or ():
             r = args.setdefault(call.index, pseudo.restorer(json_escape=True))
@@ -223,8 +243,7 @@ def _closed_message(guard: Guard, withheld: list[Step],
     parts = [f"This request's content is {level} ({why}) and no provider cleared for it could "
              "take it"]
     if failures:
-        parts[0] += f" within {guard.queue_timeout_s:g} s: " + "; ".join(
-            f"{t.provider}: {e.message}" for t, e in failures)
+        parts[0] += f" within {guard.queue_timeout_s:g} s; last: {failures[-1][1].message}"
     parts.append("It was not sent to " + ", ".join(
         f"{s.target.provider} (clearance {s.clearance})" for s in withheld))
     parts.append("Retry later, add capacity to a cleared provider, or route this content to "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from homeport.errors import InvalidRequest
 from homeport.privacy.scanner import Classification
 from homeport.providers.registry import Registry
+from homeport.routing import dispatch
 from homeport.routing.classifier import Assessment
 from homeport.settings import (
     AUTO_MODEL,
@@ -86,7 +87,8 @@ class Policy:
                        "model.")
             raise InvalidRequest(message, param="model")
         candidates = self._overflow(candidates, ctx, need, reasons)
-        pseudonymize = self._pseudonymize(rule, ctx.caller)
+        # placeholders would change what vectors mean: embeddings go whole or not at all
+        pseudonymize = ctx.kind != "embedding" and self._pseudonymize(rule, ctx.caller)
         if ctx.privacy is not None and not any(
                 self.may_see(t, ctx.privacy, pseudonymize) for t in candidates):
             added = [t for t in self._targets(self.routing.cleared_fallbacks, ctx.kind, need)
@@ -102,9 +104,8 @@ class Policy:
     def may_see(self, target: Target, c: Classification, pseudonymize: bool) -> bool:
         """Whether `target`'s provider may receive this content (masked, if allowed)."""
         clearance = self._registry.providers[target.provider].clearance
-        if c.effective <= clearance:
-            return True
-        return pseudonymize and c.residual(self.privacy.pseudonymize.types) <= clearance
+        return dispatch.action(clearance, c, pseudonymize,
+                               self.privacy.maskable_types()) != dispatch.Action.WITHHOLD
 
     def _pseudonymize(self, rule: RuleConfig | None, caller: Caller) -> bool:
         if rule is not None and rule.pseudonymize is not None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from homeport.privacy.entities import NER_TYPES
-from homeport.privacy.scanner import Classification, Scanner, request_texts
+from homeport.privacy.scanner import Classification, Scanner, opaque_texts, request_texts
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
 from homeport.routing.classifier import Assessment
-from homeport.routing.policy import Policy, RoutingContext
+from homeport.routing.policy import DEFAULT_COMPLEXITY_THRESHOLD, Policy, RoutingContext
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Decision, Finding, Sensitivity
 
@@ -41,7 +43,7 @@ class Routing:
         return self.context.privacy
 
     def guard(self, settings: Settings) -> dispatch.Guard:
-        return dispatch.Guard(self.privacy, settings.privacy.pseudonymize.types,
+        return dispatch.Guard(self.privacy, settings.privacy.maskable_types(),
                               settings.privacy.queue_timeout_s, self.texts)
 
 
@@ -61,26 +63,29 @@ class Router:
                     declared: Sensitivity = Sensitivity.PUBLIC, *,
                     texts: list[str] | None = None, full: bool = False) -> Routing:
         """Decide where `req` goes. `full` (explain) runs every analysis, needed or not."""
+        opaque = [] if texts is not None else [t for _, t in opaque_texts(req)]
         texts = request_texts(req) if texts is None else texts
+        scanned = [*texts, *opaque]
         cfg = self.settings.privacy
         # Without detection (privacy.enabled false) the declared and team levels still count.
-        if sum(map(len, texts)) < INLINE_SCAN_CHARS:
-            privacy = self.scanner.classify(texts, declared=declared, team=caller.team)
-        else:  # a long prompt would hold the event loop for milliseconds
-            privacy = await asyncio.to_thread(self.scanner.classify, texts, declared=declared,
-                                              team=caller.team)
+        scan = functools.partial(self.scanner.classify, texts, opaque=opaque, declared=declared,
+                                 team=caller.team)
+        # a long prompt would hold the event loop for milliseconds
+        privacy = scan() if sum(map(len, scanned)) < INLINE_SCAN_CHARS else \
+            await asyncio.to_thread(scan)
         ctx = RoutingContext(
             caller, kind, {n: p.load() for n, p in self.registry.providers.items()},
             privacy=privacy, prompt_tokens=sum(len(t) for t in texts) // 4,
             budget_remaining=self.budget_remaining(caller),
-            complexity_threshold=self.complexity_threshold or 0.5)
+            complexity_threshold=(DEFAULT_COMPLEXITY_THRESHOLD if self.complexity_threshold
+                                  is None else self.complexity_threshold))
         ctx = await self._assessed(req, ctx, full)
         decision = self.policy.decide(req, ctx)
         if not cfg.enabled or cfg.ner == "never":
             return Routing(decision, ctx, texts, "off")
         if not full and cfg.ner == "auto" and not self._ner_matters(req, ctx, decision):
             return Routing(decision, ctx, texts, "skipped")
-        privacy = await asyncio.to_thread(self.scanner.add_ner, privacy, texts)
+        privacy = await asyncio.to_thread(self.scanner.add_ner, privacy, scanned)
         ctx = await self._assessed(req, dataclasses.replace(ctx, privacy=privacy), full)
         return Routing(self.policy.decide(req, ctx), ctx, texts, "ran")
 
@@ -95,28 +100,31 @@ class Router:
 
     def _ner_matters(self, req: ChatRequest, ctx: RoutingContext, decision: Decision) -> bool:
         """Whether NER's entities could change the decision or what a candidate receives: we
-        assume it finds every NER type and compare. Masking needs the real spans, so any
-        candidate that would get masked content needs NER too."""
+        suppose it finds each combination of NER types and compare. Masking needs the real
+        spans, so any candidate that would get masked content needs NER too."""
         privacy = ctx.privacy
         assert privacy is not None
-        if all(privacy.levels[t] == Sensitivity.PUBLIC for t in NER_TYPES):
-            return False
-        findings = [*privacy.findings] or [[]]
-        findings[0] = [*findings[0], *(Finding(t, 0, 0, 0.0) for t in NER_TYPES)]
-        worst = privacy.with_findings(findings, ner_done=False)
-        worst_ctx = dataclasses.replace(ctx, privacy=worst)
-        if ctx.assessment is None and self.policy.needs_assessment(req, worst_ctx):
-            return True  # NER's entities could lead to a rule on the task: find out for real
-        other = self.policy.decide(req, worst_ctx)
-        if (other.candidates, other.rule, other.pseudonymize) != (
-                decision.candidates, decision.rule, decision.pseudonymize):
-            return True
-        maskable = self.settings.privacy.pseudonymize.types
+        maskable = self.settings.privacy.maskable_types()
         providers = self.registry.providers
         now = dispatch.plan(decision, privacy, providers, maskable)
-        then = dispatch.plan(decision, worst, providers, maskable)
-        return any(a.action != b.action or b.action == dispatch.Action.MASK
-                   for a, b in zip(now, then, strict=True))
+        if any(s.action == dispatch.Action.MASK for s in now):
+            return True
+        for n in range(1, len(NER_TYPES) + 1):
+            for types in itertools.combinations(NER_TYPES, n):
+                findings = [*privacy.findings] or [[]]
+                findings[0] = [*findings[0], *(Finding(t, 0, 0, 0.0) for t in types)]
+                then_ctx = dataclasses.replace(
+                    ctx, privacy=privacy.with_findings(findings, ner_done=False))
+                if ctx.assessment is None and self.policy.needs_assessment(req, then_ctx):
+                    return True  # the entities could lead to a rule on the task
+                other = self.policy.decide(req, then_ctx)
+                if (other.candidates, other.rule, other.pseudonymize) != (
+                        decision.candidates, decision.rule, decision.pseudonymize):
+                    return True
+                then = dispatch.plan(decision, then_ctx.privacy, providers, maskable)
+                if any(a.action != b.action for a, b in zip(now, then, strict=True)):
+                    return True
+        return False
 
 
 def _task_text(req: ChatRequest) -> str:
