@@ -343,3 +343,39 @@ async def test_without_pseudonymisation_personal_data_stays_local(
     _, headers = await chat(client, "gpt", f"Draft a reminder to {name} about her book.")
     assert headers["x-homeport-route"] == "onprem/llama"
     assert headers["x-homeport-sensitivity"] == "confidential"
+
+
+async def test_every_other_field_the_request_sends_is_scanned(
+        server: ServerProcess, sent: list[str]) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30,
+                                 headers={"authorization": f"Bearer {ADMIN_KEY}"}) as h:
+        def user(content: Any = "Hello.") -> list[dict[str, Any]]:
+            return [{"role": "user", "content": content}]
+
+        bodies: list[tuple[str, Any]] = []
+        for _ in range(2):
+            text, value = restricted_value()
+            sent.append(value)
+            tool = {"type": "function", "function": {
+                "name": "lookup", "description": text, "parameters": {"type": "object"}}}
+            bodies += [
+                ("/v1/completions", {"model": "gpt", "prompt": "Say hi", "suffix": text}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": user(),
+                                          "prediction": {"type": "content", "content": text}}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": user(), "tools": [tool]}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": user(), "user": value}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": user(), "stop": [value]}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": [
+                    {"role": "user", "name": value, "content": "Hello."}]}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": user([
+                    {"type": "text", "text": "What is in this picture?"},
+                    {"type": "image_url", "image_url": {"url": f"https://x.test/?q={value}"}}])}),
+                ("/v1/chat/completions", {"model": "gpt", "messages": [
+                    {"role": "user", "content": "Hi"},
+                    {"role": "assistant", "content": [{"type": "refusal", "refusal": text}]},
+                    {"role": "user", "content": "Why?"}]}),
+            ]
+        for path, body in bodies:
+            r = await h.post(path, json=body)
+            assert r.status_code == 200, (body, r.text)
+            assert r.headers["x-homeport-route"] == "onprem/llama", body
