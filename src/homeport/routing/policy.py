@@ -160,8 +160,11 @@ class Policy:
         return w.complex is None or w.complex == (a.complexity > threshold)
 
     def _model_in(self, requested: str, names: list[str]) -> bool:
-        if requested == AUTO_MODEL or requested in names:
-            return requested in names
+        """Whether the requested model is one of `names`, by name or through an alias."""
+        if requested in names:
+            return True
+        if requested == AUTO_MODEL:
+            return False
         model = self._registry.find(requested)
         return model is not None and any(self._registry.find(n) is model for n in names)
 

@@ -16,7 +16,6 @@ from homeport.types import (
     Caller,
     ChatRequest,
     Chunk,
-    Decision,
     EmbedResult,
     Sensitivity,
     Target,
@@ -133,7 +132,6 @@ class Routed:
     def __init__(self, call: Call, routing: Routing, opened: dispatch.Opened):
         self.call = call
         self.routing = routing
-        self.decision: Decision = routing.decision
         self.target = opened.target
         self._opened = opened
 
