@@ -20,11 +20,10 @@ from homeport.routing.calibration import load_threshold
 from homeport.routing.policy import Policy
 from homeport.routing.router import Router
 from homeport.routing.service import Gateway
-from homeport.settings import AUTO_MODEL, Settings
+from homeport.settings import Settings
 from homeport.storage.db import Database
 from homeport.storage.schema import requests
 from homeport.storage.writer import BatchedWriter
-from homeport.types import ChatRequest
 
 log = logging.getLogger(__name__)
 ASSESSOR_EMBEDDER = "local-embed"  # the embedded embedding model also classifies prompts
@@ -87,10 +86,7 @@ class Runtime:
         privacy = self.settings.privacy
         if privacy.enabled and privacy.ner != "never":
             await asyncio.to_thread(self.scanner.ner)
-        if self.assessor is not None and any(
-                self.policy.may_need_assessment(ChatRequest(model=m), "chat")
-                for m in (AUTO_MODEL, *(n for r in self.settings.routing.rules
-                                        for n in r.when.models or ()))):
+        if self.assessor is not None and self.policy.uses_assessment():
             await self.assessor.prepare()
         self.router_ready = True
 

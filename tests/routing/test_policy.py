@@ -102,7 +102,7 @@ def test_task_and_complexity_conditions() -> None:
         {"name": "hard-code", "when": {"tasks": ["code"], "complex": True}, "route": ["gpt"]},
         {"name": "very-simple", "when": {"max_complexity": 0.2}, "route": ["local"]}])
     assert policy.needs_assessment(req("auto"), ctx(found()))
-    assert policy.may_need_assessment(req("auto"), "chat")
+    assert policy.uses_assessment()
     hard = Assessment("code", 0.9, 0.8)
     assert policy.decide(req("auto"), ctx(found(), assessment=hard)).rule == "hard-code"
     easy = Assessment("code", 0.9, 0.1)

@@ -156,18 +156,16 @@ async def _first_cleared(steps: list[Step], attempt: Callable[[Step], Awaitable[
         raise NoClearedProvider(_closed_message(guard, withheld, []))
     deadline = time.monotonic() + guard.queue_timeout_s
     attempts, pause = 0, 0.05
+    failures: list[tuple[Target, HomeportError]] = []
     while True:
-        failures: list[tuple[Target, HomeportError]] = []
         for step in cleared:
-            attempts += 1
             left = deadline - time.monotonic()
-            if withheld and attempts > 1 and left <= 0:
-                break
+            if withheld and attempts and left <= 0:
+                break  # failing closed: waiting for cleared capacity ends at the deadline
+            attempts += 1
             try:
-                if not withheld:
-                    return await attempt(step), attempts
-                # failing closed: waiting for cleared capacity ends at the deadline
-                async with asyncio.timeout(max(left, 0.001) if attempts > 1 else None):
+                async with asyncio.timeout(max(left, 0.001) if withheld and attempts > 1
+                                           else None):
                     return await attempt(step), attempts
             except TimeoutError:
                 failures.append((step.target, UpstreamTimeout(
@@ -176,9 +174,9 @@ async def _first_cleared(steps: list[Step], attempt: Callable[[Step], Awaitable[
                 log.warning("provider %s failed, trying next: %s", step.target.provider,
                             e.message)
                 failures.append((step.target, e))
-        left = deadline - time.monotonic()
         if not withheld:
             raise _exhausted(failures)
+        left = deadline - time.monotonic()
         if left <= 0:
             raise NoClearedProvider(_closed_message(guard, withheld, failures))
         await asyncio.sleep(min(pause, left))  # fail closed: wait for cleared capacity

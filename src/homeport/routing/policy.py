@@ -53,9 +53,9 @@ class Policy:
         self.routing = routing or RoutingConfig(auto=[], cleared_fallbacks=[])
         self.privacy = privacy or PrivacyConfig()
 
-    def may_need_assessment(self, req: ChatRequest, kind: str) -> bool:
-        """Whether some rule that could apply to this model asks for the task or complexity."""
-        return any(_uses_assessment(r.when) and self._may_apply(r.when, req, kind)
+    def uses_assessment(self) -> bool:
+        """Whether some chat rule asks for the task type or complexity."""
+        return any(_uses_assessment(r.when) and r.when.kind != "embedding"
                    for r in self.routing.rules)
 
     def needs_assessment(self, req: ChatRequest, ctx: RoutingContext) -> bool:
