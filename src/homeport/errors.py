@@ -4,6 +4,7 @@
     ├── InvalidRequest            400 invalid_request_error  (param names the field)
     │   └── BodyTooLarge          413
     ├── AuthenticationFailed      401
+    ├── PermissionDenied          403 permission_error
     ├── NotFound                  404
     │   └── ModelNotFound         404 model_not_found
     ├── MethodNotAllowed          405
@@ -65,6 +66,12 @@ class AuthenticationFailed(HomeportError):
     status = 401
     type = "authentication_error"
     code = "invalid_api_key"
+
+
+class PermissionDenied(HomeportError):
+    status = 403
+    type = "permission_error"
+    code = "permission_denied"
 
 
 class NotFound(HomeportError):

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 
 from homeport.governance.keys import KeyStore
+from homeport.knowledge.service import KnowledgeService
+from homeport.memory.service import MemoryService
 from homeport.privacy.scanner import Scanner
 from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.registry import Registry
@@ -45,6 +47,8 @@ class Runtime:
                              else settings.routing.complexity_threshold)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
         self.gateway = Gateway(settings, self.registry, self.router, self.ledger)
+        self.knowledge = KnowledgeService(settings, self.db, self.registry, self.scanner)
+        self.memory = MemoryService(settings.memory, self.knowledge)
         self.prepared = False
         self.router_ready = False
         self.database_ready = False
@@ -74,6 +78,8 @@ class Runtime:
     async def _load_models(self) -> None:
         try:
             await self.registry.start()
+            self.knowledge.ingestor.start()  # resumes jobs a stopped server left unfinished
+            self.memory.start()
             await self._warm_router()
         except Exception as e:
             self.startup_error = f"loading models failed: {e}"
@@ -106,6 +112,8 @@ class Runtime:
     async def stop(self) -> None:
         if self._loading is not None and not self._loading.done():
             self._loading.cancel()
+        await self.knowledge.ingestor.close()
+        await self.memory.close()
         await self.ledger.close()
         await self.registry.close()
         self.db.close()

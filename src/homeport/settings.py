@@ -183,6 +183,8 @@ class ModelConfig(_Strict):
     fallbacks: list[str] = Field(default_factory=list, description="Models tried in order when "
                                  "this one's provider fails (connection error, 5xx, timeout, "
                                  "full queue).")
+    knowledge: list[str] = Field(default_factory=list, description="Knowledge bases every chat "
+                                 "with this model retrieves from (a knowledge-bound alias).")
 
 
 class EmbeddedConfig(_Strict):
@@ -347,6 +349,51 @@ class RoutingConfig(_Strict):
                                      description="Local saturation -> cloud, when cleared.")
 
 
+class SearchConfig(_Strict):
+    lexical_weight: float = Field(0.6, ge=0, description="Weight of the BM25 list in the rank "
+                                  "fusion (bench/retrieval tunes it).")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) list.")
+    title_weight: float = Field(2.0, ge=0, description="Weight of exact title / file-name "
+                                "matches.")
+    candidates: int = Field(50, ge=1, le=1000, description="Results taken from each list "
+                            "before fusing.")
+
+
+class KnowledgeConfig(_Strict):
+    embedding_model: str = Field("local-embed", description="Embedding model of new knowledge "
+                                 "bases (its provider must be cleared for their sensitivity).")
+    default_sensitivity: Sensitivity = Field(
+        Sensitivity.INTERNAL, description="Label of a knowledge base created without one.")
+    chunk_tokens: int = Field(256, ge=32, le=8192, description="Most tokens in a chunk, heading "
+                              "path included: the embedder's window.")
+    chunk_overlap: int = Field(32, ge=0, description="Tokens repeated between consecutive "
+                               "chunks of one section.")
+    ingest_workers: int = Field(2, ge=1, le=64, description="Files ingested at once (each "
+                                "parses in its own process).")
+    embed_batch: int = Field(32, ge=1, description="Chunks embedded and stored per batch (one "
+                             "transaction each; the resume point after a crash).")
+    max_upload_mb: int = Field(512, ge=1, description="Largest file accepted for ingestion.")
+    chat_passages: int = Field(5, ge=1, le=50, description="Passages retrieved into a chat "
+                               "that attaches knowledge bases.")
+    search: SearchConfig = Field(default_factory=SearchConfig, description="Hybrid search.")
+
+    @field_validator("default_sensitivity", mode="before")
+    @classmethod
+    def _parse_sensitivity(cls, v: Any) -> Any:
+        return Sensitivity.parse(v) if isinstance(v, str) else v
+
+
+class MemoryConfig(_Strict):
+    conversations: bool = Field(False, description="Store chat conversations per key and user.")
+    retention_days: float = Field(30, gt=0, description="Stored conversations older than this "
+                                  "are deleted.")
+    recall: bool = Field(True, description="Recall a user's long-term memories into their chats "
+                         "(requests that name a `user`).")
+    recall_k: int = Field(3, ge=1, le=20, description="Memories recalled into a chat.")
+    extract: bool = Field(False, description="After a stored conversation turn, ask the model "
+                          "which facts about the user to remember.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOMEPORT_", env_nested_delimiter="__",
                                       extra="forbid")
@@ -377,6 +424,10 @@ class Settings(BaseSettings):
                                    description="Sensitive-data detection and pseudonymisation.")
     routing: RoutingConfig = Field(default_factory=RoutingConfig,
                                    description="Rules, the `auto` model, overflow.")
+    knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig,
+                                       description="Knowledge bases: ingestion and retrieval.")
+    memory: MemoryConfig = Field(default_factory=MemoryConfig,
+                                 description="Stored conversations and long-term memory.")
 
     @classmethod
     def settings_customise_sources(

@@ -73,6 +73,7 @@ class ChatRequest:
     tool_choice: str | dict[str, Any] | None = None
     include_usage: bool = False
     user: str | None = None
+    knowledge: list[str] = field(default_factory=list)  # knowledge bases to retrieve from
     extra: dict[str, Any] = field(default_factory=dict)  # other OpenAI params, passed through
 
     @property

@@ -15,6 +15,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from homeport.api.asgi import ApiFront, json_response
+from homeport.api.knowledge_routes import routes as knowledge_routes
+from homeport.api.memory_routes import routes as memory_routes
 from homeport.api.openai_routes import endpoints
 from homeport.api.router_routes import endpoints as router_endpoints
 from homeport.errors import HomeportError
@@ -37,13 +39,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
             await rt.stop()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/readyz", readyz)],
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), *knowledge_routes(),
+                *memory_routes()],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
     app.state.runtime = rt
     exact, prefixed = endpoints(rt)
-    return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed)
+    return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed,
+                    passthrough=("/v1/knowledge", "/v1/memory"))
 
 
 async def healthz(request: Request) -> Response:

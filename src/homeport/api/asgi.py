@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -114,6 +115,24 @@ class Endpoint:
             error_type=type(e).__name__).row())
 
 
+RouteHandler = Callable[[Runtime, Caller, Request], Awaitable[Response]]
+
+
+def authenticated(handler: RouteHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint (routes beside the hot path) that authenticates the caller and
+    answers errors in the OpenAI shape."""
+
+    async def endpoint(request: Request) -> Response:
+        rt: Runtime = request.app.state.runtime
+        try:
+            caller = await rt.keys.authenticate(request.headers.get("authorization"))
+            return await handler(rt, caller, request)
+        except HomeportError as e:
+            return error_response(e)
+
+    return endpoint
+
+
 def error_response(e: HomeportError) -> Response:
     return json_response(e.to_dict(), e.status)
 
@@ -123,10 +142,11 @@ class ApiFront:
     everything else, lifespan included, to the Starlette app behind it."""
 
     def __init__(self, fallback: ASGIApp, exact: dict[str, Endpoint],
-                 prefixed: dict[str, Endpoint]):
+                 prefixed: dict[str, Endpoint], passthrough: tuple[str, ...] = ()):
         self.fallback = fallback
         self.exact = exact
         self.prefixed = prefixed
+        self.passthrough = passthrough  # /v1 paths the Starlette app routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -137,7 +157,7 @@ class ApiFront:
             if endpoint is not None:
                 await endpoint(scope, receive, send)
                 return
-            if path.startswith("/v1/"):
+            if path.startswith("/v1/") and not path.startswith(self.passthrough):
                 await error_response(NotFound(f"Unknown path {scope['method']} {path}. See "
                                               "GET /v1/models for what this server offers."))(
                     scope, receive, send)

@@ -17,11 +17,13 @@ from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
 from homeport.errors import HomeportError, InvalidRequest
+from homeport.knowledge import chat as knowledge_chat
+from homeport.knowledge.service import Retrieved
 from homeport.routing.router import Routing
 from homeport.routing.service import CLIENT_CLOSED, Routed
 from homeport.runtime import Runtime
 from homeport.settings import AUTO_MODEL
-from homeport.types import ChatRequest, Sensitivity, Target
+from homeport.types import Caller, ChatRequest, Chunk, Sensitivity, Target
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,14 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
                     endpoint: str) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
-    opening = rt.gateway.open(req, request.caller, endpoint, rid, declared_sensitivity(request))
+    caller = request.caller
+    declared = declared_sensitivity(request)
+    req, retrieved = await _with_knowledge(rt, caller, req)
+    asked = req
+    req, recalled = await rt.memory.recall_into(caller, req)
+    label = max(r.label if r else Sensitivity.PUBLIC for r in (retrieved, recalled))
+    conversation = _conversation(rt, request, asked)
+    opening = rt.gateway.open(req, caller, endpoint, rid, declared, label)
     try:  # a client that leaves while its request waits for a model frees the queue slot
         if req.stream:
             routed = await until_disconnect(request.receive, opening)
@@ -71,12 +80,86 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     except ClientGone:
         return Response(status_code=CLIENT_CLOSED)
     headers = _route_headers(routed, rid)
+    if conversation:
+        headers[CONVERSATION_HEADER] = conversation
+    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity))
     model = routed.target.served_as
+    cited = knowledge_chat.citations(retrieved) if retrieved else []
     if req.stream:
-        encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage)
-        return EventStream(_sse(routed, encoder), headers)
+        encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage, cited)
+        return EventStream(_sse(routed, encoder, turn), headers)
+    if cited:
+        collected.text.append(knowledge_chat.sources_footer("".join(collected.text), cited))
+    await turn.done("".join(collected.text))
     build = wire.text_completion if req.is_completion else wire.chat_completion
-    return json_response(build(rid, int(time.time()), model, collected), headers=headers)
+    body = build(rid, int(time.time()), model, collected)
+    if cited:
+        body["citations"] = cited
+    return json_response(body, headers=headers)
+
+
+CONVERSATION_HEADER = "x-homeport-conversation"
+
+
+def _conversation(rt: Runtime, request: HttpRequest, req: ChatRequest) -> str | None:
+    """The conversation a stored turn belongs to: the caller's header, else a new one."""
+    if not (rt.settings.memory.conversations and req.user and req.messages):
+        return None
+    given = request.headers.get(CONVERSATION_HEADER, "").strip()
+    if len(given) > 40:
+        raise InvalidRequest(f"{CONVERSATION_HEADER} is at most 40 characters",
+                             param=CONVERSATION_HEADER)
+    return given or wire.new_id("conv")
+
+
+class Turn:
+    """After an answer: store the turn (memory.conversations) and extract facts to remember
+    (memory.extract); neither may fail the answer already given."""
+
+    def __init__(self, rt: Runtime, caller: Caller, req: ChatRequest, conversation: str | None,
+                 sensitivity: str):
+        self.rt, self.caller, self.req = rt, caller, req
+        self.conversation, self.sensitivity = conversation, sensitivity
+        self.wanted = conversation is not None or rt.memory.extraction_request(req, "") is not None
+
+    async def done(self, answer: str) -> None:
+        if not self.wanted:
+            return
+        try:
+            await self.rt.memory.after_turn(self.caller, self.req, self.conversation, answer,
+                                            self.sensitivity)
+        except Exception:
+            log.exception("storing the conversation turn failed")
+        ask = self.rt.memory.extraction_request(self.req, answer)
+        if ask is not None:
+            self.rt.memory.background(self._extract(ask))
+
+    async def _extract(self, ask: ChatRequest) -> None:
+        """Ask the model (routed like any request) which facts to remember, and store them."""
+        try:
+            routed = await self.rt.gateway.open(ask, self.caller, "chat", wire.new_id("mem"),
+                                                Sensitivity.parse(self.sensitivity))
+            reply = await _collect(routed)
+            assert ask.user is not None
+            await self.rt.memory.remember_extracted(self.caller, ask.user, "".join(reply.text))
+        except Exception:
+            log.exception("extracting memories failed")
+
+
+async def _with_knowledge(rt: Runtime, caller: Caller,
+                          req: ChatRequest) -> tuple[ChatRequest, Retrieved | None]:
+    """Retrieve from the knowledge bases the request (or its model alias) attaches."""
+    bound = rt.registry.find(req.model)
+    names = [*(bound.knowledge if bound else ()), *req.knowledge]
+    if not names:
+        return req, None
+    query = knowledge_chat.query_of(req)
+    if not query.strip():
+        raise InvalidRequest("attached knowledge needs a user message to search for",
+                             param="messages")
+    retrieved = await rt.knowledge.search(caller, names, query,
+                                          rt.settings.knowledge.chat_passages)
+    return knowledge_chat.attach(req, retrieved), retrieved
 
 
 async def _open_and_collect(opening: Awaitable[Routed]) -> tuple[Routed, wire.Collected]:
@@ -102,16 +185,22 @@ async def _collect(routed: Routed) -> wire.Collected:
     return collected
 
 
-async def _sse(routed: Routed, encoder: wire.StreamEncoder) -> AsyncIterator[bytes]:
+async def _sse(routed: Routed, encoder: wire.StreamEncoder,
+               turn: Turn) -> AsyncIterator[bytes]:
     status, error = 200, None  # type: int, BaseException | None
+    answer: list[str] = []
     try:
         head = encoder.start()  # sent with the first chunk: one write, not two
         async for chunk in routed.chunks():
+            if encoder.citations or turn.wanted:
+                answer.append(chunk.text)
             data = encoder.encode(chunk)
             if head and data:
                 data, head = head + data, b""
             yield data
-        yield head + encoder.end()
+        footer = knowledge_chat.sources_footer("".join(answer), encoder.citations)
+        yield head + (encoder.encode(Chunk(text=footer)) if footer else b"") + encoder.end()
+        await turn.done("".join(answer) + footer)
     except HomeportError as e:  # headers are sent: report in-band, as OpenAI does
         status, error = e.status, e
         yield wire.sse(e.to_dict())

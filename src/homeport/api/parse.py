@@ -51,7 +51,7 @@ def _param(loc: tuple[Any, ...]) -> str:
 
 _CHAT_FIELDS = {"model", "messages", "stream", "stream_options", "temperature", "top_p",
                 "max_tokens", "stop", "seed", "response_format", "tools", "tool_choice", "user",
-                "n"}
+                "n", "knowledge"}
 
 
 _MESSAGE_FIELDS = {f.name for f in dataclasses.fields(Message)}  # other message keys are dropped
@@ -75,6 +75,7 @@ def chat_request(body: ChatCompletionRequest) -> ChatRequest:
         tool_choice=data.get("tool_choice"),
         include_usage=bool(body.stream_options and body.stream_options.include_usage),
         user=body.user,
+        knowledge=list(body.knowledge or ()),
         extra=extra,
     )
 

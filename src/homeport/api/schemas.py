@@ -85,6 +85,9 @@ class ChatCompletionRequest(_Sampling):
     tools: list[Tool] | None = None
     tool_choice: Literal["none", "auto", "required"] | dict[str, Any] | None = None
     parallel_tool_calls: bool | None = None
+    # Homeport: knowledge bases to retrieve passages from (cited in the answer)
+    knowledge: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]],
+                         Field(max_length=20)] | None = None
 
 
 class CompletionRequest(_Sampling):

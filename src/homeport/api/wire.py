@@ -75,8 +75,10 @@ def text_completion(rid: str, created: int, model: str, c: Collected) -> dict[st
 class StreamEncoder:
     """Turns Chunks into SSE `data:` lines exactly as OpenAI streams them."""
 
-    def __init__(self, rid: str, model: str, completion: bool, include_usage: bool):
+    def __init__(self, rid: str, model: str, completion: bool, include_usage: bool,
+                 citations: list[dict[str, Any]] | None = None):
         self.completion = completion
+        self.citations = citations or []  # knowledge sources: a final event before [DONE]
         self.include_usage = include_usage
         self.usage: Usage | None = None
         self.finish_reason: str | None = None
@@ -114,6 +116,8 @@ class StreamEncoder:
         out = self._event({} if not self.completion else "", finish)
         if self.include_usage:
             out += sse({**self._base, "choices": [], "usage": usage_dict(self.usage)})
+        if self.citations:
+            out += sse({**self._base, "choices": [], "citations": self.citations})
         return out + b"data: [DONE]\n\n"
 
     def _call(self, d: ToolCallDelta) -> dict[str, Any]:

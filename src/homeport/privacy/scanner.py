@@ -91,13 +91,13 @@ class Scanner:
 
     def classify(self, texts: list[str], *, opaque: list[str] | None = None,
                  declared: Sensitivity = Sensitivity.PUBLIC, team: str | None = None,
-                 ner: bool = False) -> Classification:
+                 labels: Sensitivity = Sensitivity.PUBLIC, ner: bool = False) -> Classification:
         """Findings in `texts` (maskable) and `opaque` (scanned, never masked)."""
         team_default = self.cfg.team_sensitivity.get(team or "", Sensitivity.PUBLIC)
         return Classification(self.levels, [self.scan_text(t, ner) for t in
                                              [*texts, *(opaque or ())]],
                                len(texts), declared=declared, team_default=team_default,
-                               ner_done=ner)
+                               labels=labels, ner_done=ner)
 
     def add_ner(self, c: Classification, texts: list[str]) -> Classification:
         """`c` with NER findings added (blocking: run it in a worker thread). `texts`: all the

@@ -61,15 +61,17 @@ class Router:
 
     async def route(self, req: ChatRequest, caller: Caller, kind: str,
                     declared: Sensitivity = Sensitivity.PUBLIC, *,
-                    texts: list[str] | None = None, full: bool = False) -> Routing:
-        """Decide where `req` goes. `full` (explain) runs every analysis, needed or not."""
+                    texts: list[str] | None = None, full: bool = False,
+                    labels: Sensitivity = Sensitivity.PUBLIC) -> Routing:
+        """Decide where `req` goes. `labels`: of knowledge passages attached to it. `full`
+        (explain) runs every analysis, needed or not."""
         opaque = [] if texts is not None else [t for _, t in opaque_texts(req)]
         texts = request_texts(req) if texts is None else texts
         scanned = [*texts, *opaque]
         cfg = self.settings.privacy
         # Without detection (privacy.enabled false) the declared and team levels still count.
         scan = functools.partial(self.scanner.classify, texts, opaque=opaque, declared=declared,
-                                 team=caller.team)
+                                 team=caller.team, labels=labels)
         # a long prompt would hold the event loop for milliseconds
         privacy = scan() if sum(map(len, scanned)) < INLINE_SCAN_CHARS else \
             await asyncio.to_thread(scan)

@@ -40,11 +40,13 @@ class Gateway:
         self.recorder = recorder
 
     async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str,
-                   declared: Sensitivity = Sensitivity.PUBLIC) -> Routed:
-        """Start a generation on the first cleared candidate that answers; errors are recorded."""
+                   declared: Sensitivity = Sensitivity.PUBLIC,
+                   labels: Sensitivity = Sensitivity.PUBLIC) -> Routed:
+        """Start a generation on the first cleared candidate that answers; errors are recorded.
+        `labels`: the highest label of the knowledge passages in the request."""
         call = Call(self, rid, endpoint, req.model, caller, req.stream)
         try:
-            routing = await self.router.route(req, caller, "chat", declared)
+            routing = await self.router.route(req, caller, "chat", declared, labels=labels)
             call.routed(routing)
             opened = await dispatch.open_stream(routing.decision, self.registry.providers, req,
                                                 routing.guard(self.settings))

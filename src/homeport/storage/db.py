@@ -83,6 +83,7 @@ def _create_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str, path: str | None) -> Engine:
+    import sqlite_vec
     from pysqlite3 import dbapi2 as sqlite  # bundled SQLite with extension loading
 
     if path and path != ":memory:":
@@ -100,6 +101,10 @@ def _sqlite_engine(url: str, path: str | None) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        # sqlite-vec: vector search beside the documents, in the same file and transactions.
+        dbapi_conn.enable_load_extension(True)
+        sqlite_vec.load(dbapi_conn)
+        dbapi_conn.enable_load_extension(False)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -1,6 +1,20 @@
 """Table definitions (SQLAlchemy Core) shared by both engines. Change them only with a migration."""
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -43,4 +57,121 @@ requests = Table(
     Index("ix_requests_ts", "ts"),
     Index("ix_requests_team_ts", "team", "ts"),
     Index("ix_requests_key_ts", "key_id", "ts"),
+)
+
+# Knowledge bases (issue 4). Search indexes beside these tables: SQLite has the FTS5 table
+# kb_chunks_fts (migration 0003) and one sqlite-vec table per vector width (knowledge/store);
+# Postgres has a tsvector column on kb_chunks and one pgvector table per width.
+knowledge_bases = Table(
+    "knowledge_bases", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("team", String(200), nullable=False),  # the owning team
+    Column("kind", String(16), nullable=False, default="documents"),  # documents | memory
+    Column("sensitivity", String(16), nullable=False),
+    Column("readers", Text, nullable=False, default="[]"),  # JSON list: team names, "key:ID"
+    Column("embed_model", String(200), nullable=False),
+    Column("dims", Integer, nullable=False),
+    Column("created_by", String(32), nullable=True),
+    Column("created_at", Float, nullable=False),
+)
+
+kb_documents = Table(
+    "kb_documents", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("source", String(1000), nullable=False),  # file name or relative path
+    Column("title", String(1000), nullable=False, default=""),
+    Column("format", String(16), nullable=False),
+    Column("content_hash", String(64), nullable=False),  # sha256 of the file's bytes
+    Column("bytes", BigInteger, nullable=False, default=0),
+    Column("chunks", Integer, nullable=False, default=0),
+    Column("generation", Integer, nullable=False, default=0),  # the live chunks' generation
+    Column("sensitivity", String(16), nullable=True),  # own label, above the base's (memories)
+    Column("entity_types", String(300), nullable=True),  # sensitive types found (memories)
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("kb_id", "source", name="uq_kb_documents_source"),
+)
+
+kb_chunks = Table(
+    "kb_chunks", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("kb_id", String(40), nullable=False),
+    Column("document_id", String(40), ForeignKey("kb_documents.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("live", Boolean, nullable=False, default=False),  # in the search indexes
+    Column("context", Text, nullable=False, default=""),  # "title › heading › heading"
+    Column("text", Text, nullable=False),
+    Column("page", Integer, nullable=True),
+    Column("offset", Integer, nullable=False, default=0),
+    Column("tokens", Integer, nullable=False, default=0),
+    Column("embedding", LargeBinary, nullable=False),  # float32, L2-normalised
+    UniqueConstraint("document_id", "generation", "seq", name="uq_kb_chunks_seq"),
+    Index("ix_kb_chunks_kb", "kb_id"),
+)
+
+ingest_jobs = Table(
+    "ingest_jobs", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("key_id", String(32), nullable=True),
+    Column("status", String(16), nullable=False),  # queued|running|done|failed|cancelled
+    Column("error", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_ingest_jobs_status", "status"),
+)
+
+ingest_files = Table(
+    "ingest_files", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("job_id", String(40), ForeignKey("ingest_jobs.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("source", String(1000), nullable=False),
+    Column("path", String(2000), nullable=False),  # the staged upload, removed when finished
+    Column("bytes", BigInteger, nullable=False, default=0),
+    # queued|running|done|unchanged|failed|cancelled
+    Column("status", String(16), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("document_id", String(40), nullable=True),
+    Column("generation", Integer, nullable=True),  # the generation being built
+    Column("chunks", Integer, nullable=False, default=0),
+    Column("chunks_done", Integer, nullable=False, default=0),
+    Column("heartbeat", Float, nullable=True),  # a worker holding the file refreshes it
+    Column("updated_at", Float, nullable=False),
+    Index("ix_ingest_files_job", "job_id"),
+    Index("ix_ingest_files_status", "status"),
+)
+
+# Memory (issue 4): stored conversations. Long-term facts live in per-user knowledge bases.
+conversations = Table(
+    "conversations", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("key_id", String(32), nullable=True),
+    Column("team", String(200), nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_conversations_user", "user_id"),
+    Index("ix_conversations_updated", "updated_at"),
+)
+
+conversation_messages = Table(
+    "conversation_messages", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("conversation_id", String(40), ForeignKey("conversations.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("sensitivity", String(16), nullable=True),
+    Column("ts", Float, nullable=False),
+    Index("ix_conversation_messages_conv", "conversation_id"),
 )

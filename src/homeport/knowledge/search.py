@@ -1,0 +1,82 @@
+"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank, then reranked.
+
+Fusion: score(chunk) = sum over lists of weight / (RRF_K + rank). Equal weights can lose to
+dense search alone, so the weights are settings, tuned on bench/retrieval. Exact lookups get
+their own list: documents whose title or file name is the query, and, for identifier-like
+queries (error codes, package names), BM25 weighs more since embeddings blur such tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from homeport.knowledge.store import KnowledgeStore, Passage
+
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
+RRF_K = 60
+_IDENTIFIER = re.compile(r"^\S*(\d|[_./:#-]\w)\S*$")  # one token holding digits or joiners
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    lexical: float = 0.6
+    dense: float = 1.0
+    title: float = 2.0
+    candidates: int = 50  # results fetched from each list before fusing
+
+
+Embed = Callable[[str, str], Awaitable[np.ndarray]]  # (model, text) -> vector
+Rerank = Callable[[str, list[Passage]], Awaitable[list[Passage]]]
+
+
+class Searcher:
+    def __init__(self, store: KnowledgeStore, embed: Embed, weights: Weights | None = None,
+                 rerank: Rerank | None = None):
+        self.store = store
+        self.embed = embed
+        self.weights = weights or Weights()
+        self.rerank = rerank
+
+    async def search(self, kb_ids: list[str], dims: int, query: str, k: int,
+                     mode: Mode, model: str) -> list[Passage]:
+        """The top `k` passages of the knowledge bases `kb_ids` (embedded with `model`)."""
+        run = self.store.db.run
+        w = self.weights
+        n = max(k, w.candidates)
+        lists: list[tuple[float, list[tuple[int, float]]]] = []
+        if mode in ("hybrid", "bm25"):
+            lexical = await run(self.store.lexical, kb_ids, query, n)
+            if mode == "bm25":
+                return await run(self.store.passages, lexical[:k])
+            boost = 2.0 if is_identifier(query) else 1.0
+            lists.append((w.lexical * boost, lexical))
+            lists.append((w.title, await run(self.store.titled, kb_ids, query, 3)))
+        vector = await self.embed(model, query)
+        dense = await run(self.store.dense, kb_ids, vector, dims, n)
+        if mode == "dense":
+            return await run(self.store.passages, dense[:k])
+        lists.append((w.dense, dense))
+        fused = fuse(lists)
+        passages = await run(self.store.passages, fused[:n if self.rerank else k])
+        if self.rerank is not None:
+            passages = (await self.rerank(query, passages))
+        return passages[:k]
+
+
+def fuse(lists: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion of ranked (chunk id, score) lists."""
+    scores: dict[int, float] = {}
+    for weight, ranked in lists:
+        for rank, (chunk_id, _) in enumerate(ranked, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def is_identifier(query: str) -> bool:
+    return bool(_IDENTIFIER.match(query.strip()))

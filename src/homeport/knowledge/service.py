@@ -1,0 +1,233 @@
+"""Knowledge bases as callers see them: who may read or change what, uploads, search.
+
+The API, the CLI and chat retrieval all go through this. A caller only ever sees knowledge
+bases it may read (others answer 404, as if they did not exist); changes need the owning
+team or an admin. Embedding uses the knowledge base's own model, whose provider must be
+cleared for the base's label and, below restricted clearance, for what each chunk contains.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import secrets
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+import numpy as np
+
+from homeport.errors import HomeportError, InvalidRequest, NotFound, PermissionDenied
+from homeport.knowledge.ingest import Ingestor
+from homeport.knowledge.jobs import JobStore
+from homeport.knowledge.parse import detect_format
+from homeport.knowledge.search import Mode, Searcher, Weights
+from homeport.knowledge.store import KnowledgeBase, KnowledgeStore, Passage, check_name
+from homeport.privacy.scanner import Scanner
+from homeport.providers.base import Provider
+from homeport.providers.modelfiles import MINILM_TOKENIZER
+from homeport.providers.registry import Registry
+from homeport.settings import Settings
+from homeport.storage.db import Database
+from homeport.types import Caller, Sensitivity
+
+_UNSAFE = re.compile(r"[\x00-\x1f\\]")
+
+
+class NotCleared(HomeportError):
+    status = 400
+    type = "invalid_request_error"
+    code = "not_cleared"
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    filename: str  # may hold a relative folder path
+    file: BinaryIO
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    passages: list[Passage]
+    names: dict[str, str]  # kb id -> name
+    label: Sensitivity  # the highest label among the passages' knowledge bases
+
+
+class KnowledgeService:
+    def __init__(self, settings: Settings, db: Database, registry: Registry, scanner: Scanner):
+        self.settings = settings
+        self.cfg = settings.knowledge
+        self.registry = registry
+        self.scanner = scanner
+        self.store = KnowledgeStore(db)
+        self.jobs = JobStore(db)
+        self.uploads = settings.data_dir / "uploads"
+        s = self.cfg.search
+        self.searcher = Searcher(self.store, self._embed_query,
+                                 Weights(s.lexical_weight, s.dense_weight, s.title_weight,
+                                         s.candidates))
+        self.ingestor = Ingestor(self.store, self.jobs, self.embed_texts, self.cfg,
+                                 settings.data_dir / "ingest", self._tokenizer())
+        self._dims: dict[str, int] = {}
+
+    # --- knowledge bases ---
+
+    async def create(self, caller: Caller, name: str, sensitivity: Sensitivity | None = None,
+                     readers: Sequence[str] = ()) -> KnowledgeBase:
+        check_name(name)
+        label = self.cfg.default_sensitivity if sensitivity is None else sensitivity
+        model = self.cfg.embedding_model
+        provider = self._provider(model)
+        if provider.clearance < label:
+            raise NotCleared(f"the embedding model {model!r} runs on {provider.name!r}, cleared "
+                             f"up to {provider.clearance}; a {label} knowledge base needs a "
+                             "provider cleared for it (set knowledge.embedding_model)",
+                             param="sensitivity")
+        dims = await self.dimensions(model)
+        return await self.store.db.run(lambda: self.store.create(
+            name, caller.team, label, list(readers), model, dims, caller.key_id))
+
+    async def readable(self, caller: Caller) -> list[KnowledgeBase]:
+        return [kb for kb in await self.store.db.run(self.store.bases)
+                if kb.readable_by(caller)]
+
+    async def get(self, caller: Caller, name: str) -> KnowledgeBase:
+        kb = await self.store.db.run(self.store.get, name)
+        if kb is None or kb.kind != "documents" or not kb.readable_by(caller):
+            raise NotFound(f"no knowledge base {name!r} that this key may read; list them with "
+                           "GET /v1/knowledge", param="knowledge")
+        return kb
+
+    async def editable(self, caller: Caller, name: str) -> KnowledgeBase:
+        kb = await self.get(caller, name)
+        if not (caller.is_admin or caller.team == kb.team):
+            raise PermissionDenied(f"knowledge base {name!r} belongs to team {kb.team!r};"
+                                          " only that team or an admin may change it")
+        return kb
+
+    async def delete(self, caller: Caller, name: str) -> KnowledgeBase:
+        kb = await self.editable(caller, name)
+        staged = await self.store.db.run(self.jobs.staged_paths, kb.id)
+        await self.store.db.run(self.store.drop, kb)
+        for path in staged:
+            with contextlib.suppress(FileNotFoundError):
+                Path(path).unlink()
+        return kb
+
+    # --- ingestion ---
+
+    async def upload(self, caller: Caller, name: str, uploads: Iterable[Upload]) -> str:
+        """Stage the files on disk and queue a job for them; returns the job id."""
+        kb = await self.editable(caller, name)
+        staged: list[tuple[str, str, int]] = []
+        folder = self.uploads / secrets.token_hex(8)
+        try:
+            for i, up in enumerate(uploads):
+                source = clean_source(up.filename)
+                detect_format(source)  # unsupported types are refused before anything runs
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"{i:05d}{PurePosixPath(source).suffix.lower()}"
+                size = await asyncio.to_thread(_copy, up.file, path,
+                                               self.cfg.max_upload_mb * 1024 * 1024, source)
+                staged.append((source, str(path), size))
+            if not staged:
+                raise InvalidRequest("no files: send one or more files in the multipart field "
+                                     "'file'", param="file")
+            job_id = await self.store.db.run(self.jobs.create, kb.id, caller.key_id, staged)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self.ingestor.wake()
+        return job_id
+
+    # --- search ---
+
+    async def search(self, caller: Caller, names: Sequence[str], query: str, k: int,
+                     mode: Mode = "hybrid") -> Retrieved:
+        if not query.strip():
+            raise InvalidRequest("query must not be empty", param="query")
+        kbs = [await self.get(caller, n) for n in dict.fromkeys(names)]
+        passages: list[Passage] = []
+        by_model: dict[tuple[str, int], list[KnowledgeBase]] = {}
+        for kb in kbs:
+            by_model.setdefault((kb.embed_model, kb.dims), []).append(kb)
+        for (_, dims), group in by_model.items():
+            passages += await self.searcher.search([kb.id for kb in group], dims, query, k,
+                                                   mode, group[0].embed_model)
+        if len(by_model) > 1:  # scores of different models do not compare; interleave by rank
+            passages.sort(key=lambda p: -p.score)
+        passages = passages[:k]
+        labels = {kb.id: kb.sensitivity for kb in kbs}
+        return Retrieved(passages, {kb.id: kb.name for kb in kbs},
+                         max((passage_label(p, labels[p.kb_id]) for p in passages),
+                             default=Sensitivity.PUBLIC))
+
+    # --- embedding ---
+
+    async def _embed_query(self, model: str, text: str) -> np.ndarray:
+        target = self.registry.resolve(model, "embedding")
+        provider = self.registry.providers[target.provider]
+        result = await provider.embed([text], target.upstream_model or target.name)
+        return np.asarray(result.vectors[0], dtype=np.float32)
+
+    async def embed_texts(self, kb: KnowledgeBase, texts: list[str]) -> np.ndarray:
+        """Vectors of `texts` for `kb`, from a provider cleared for what they hold."""
+        target = self.registry.resolve(kb.embed_model, "embedding")
+        provider = self.registry.providers[target.provider]
+        if provider.clearance < Sensitivity.RESTRICTED:  # what the chunks hold must be cleared
+            found = await asyncio.to_thread(self.scanner.classify, texts)
+            level = max(found.detected, kb.sensitivity)
+            if level > provider.clearance:
+                raise NotCleared(f"the document holds {level} data "
+                                 f"({', '.join(sorted(found.entity_types))}); the embedding "
+                                 f"provider {provider.name!r} is cleared up to "
+                                 f"{provider.clearance}: nothing was sent")
+        result = await provider.embed(texts, target.upstream_model or target.name)
+        return np.asarray(result.vectors, dtype=np.float32)
+
+    async def dimensions(self, model: str) -> int:
+        if model not in self._dims:
+            self._dims[model] = int((await self._embed_query(model, "dimensions")).shape[0])
+        return self._dims[model]
+
+    def _provider(self, model: str) -> Provider:
+        return self.registry.providers[self.registry.resolve(model, "embedding").provider]
+
+    def _tokenizer(self) -> Path:
+        """The tokenizer that sizes chunks: the embedder's own when configured."""
+        for p in self.settings.all_providers():
+            if p.type == "embedder" and getattr(p, "tokenizer_path", None):
+                model = self.registry.find(self.cfg.embedding_model)
+                if model is not None and model.provider == p.name:
+                    return Path(p.tokenizer_path)
+        return MINILM_TOKENIZER
+
+
+def passage_label(p: Passage, base: Sensitivity) -> Sensitivity:
+    """A passage's label: its knowledge base's, raised by its document's own (memories)."""
+    return max(base, Sensitivity.parse(p.label)) if p.label else base
+
+
+def clean_source(filename: str) -> str:
+    """A safe, relative document name from an uploaded file name (folder paths kept)."""
+    parts = [p for p in PurePosixPath(filename.replace("\\", "/")).parts
+             if p not in ("", ".", "..", "/")]
+    source = "/".join(parts)
+    if not source or _UNSAFE.search(source) or len(source) > 1000:
+        raise InvalidRequest(f"invalid file name {filename!r}", param="file")
+    return source
+
+
+def _copy(src: BinaryIO, dest: Path, limit: int, name: str) -> int:
+    size = 0
+    with dest.open("wb") as out:
+        while block := src.read(1 << 20):
+            size += len(block)
+            if size > limit:
+                raise InvalidRequest(f"{name} is larger than knowledge.max_upload_mb "
+                                     f"({limit // (1024 * 1024)} MB)", param="file")
+            out.write(block)
+    return size

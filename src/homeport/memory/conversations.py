@@ -1,0 +1,100 @@
+"""Stored conversations (when `memory.conversations` is on): per key and user, with retention.
+
+A chat names its conversation with the `x-homeport-conversation` header (the response carries
+the id, a new one when absent). The first turn stores the messages sent; later turns store
+only the new user message; every turn stores the answer. Rows older than
+`memory.retention_days` are deleted by `purge`, which the server runs periodically.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from homeport.storage.db import Database
+from homeport.storage.schema import conversation_messages, conversations
+from homeport.types import Caller, ChatRequest
+
+HEADER = "x-homeport-conversation"
+
+
+class Conversations:
+    def __init__(self, db: Database, retention_days: float):
+        self.db = db
+        self.retention_s = retention_days * 86400
+
+    def record(self, caller: Caller, user: str, conversation: str | None, req: ChatRequest,
+               answer: str, sensitivity: str) -> str:
+        """Append a turn to `conversation` (created when new; a new id when it belongs to
+        someone else); returns the id used."""
+        now = time.time()
+        with self.db.engine.begin() as conn:
+            owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
+                                 .where(conversations.c.id == conversation)).first() \
+                if conversation else None
+            if owner is not None and tuple(owner) == (caller.team, user):
+                assert conversation is not None
+                conv_id = conversation
+                sent = [m for m in req.messages if m.role == "user"][-1:]
+                conn.execute(update(conversations).where(conversations.c.id == conv_id)
+                             .values(updated_at=now))
+            else:
+                conv_id = conversation if conversation and owner is None else \
+                    "conv_" + secrets.token_hex(10)
+                sent = list(req.messages)
+                conn.execute(insert(conversations).values(
+                    id=conv_id, key_id=caller.key_id, team=caller.team, user_id=user,
+                    created_at=now, updated_at=now))
+            rows = [{"conversation_id": conv_id, "role": m.role, "content": m.text(),
+                     "sensitivity": sensitivity, "ts": now} for m in sent]
+            rows.append({"conversation_id": conv_id, "role": "assistant", "content": answer,
+                         "sensitivity": sensitivity, "ts": now})
+            conn.execute(insert(conversation_messages), rows)
+        return conv_id
+
+    def of_user(self, team: str | None, user: str) -> list[dict[str, Any]]:
+        """Conversations of `user` (in `team`, or in every team when None) with messages."""
+        q = select(conversations).where(conversations.c.user_id == user)
+        if team is not None:
+            q = q.where(conversations.c.team == team)
+        with self.db.engine.connect() as conn:
+            out = []
+            for c in conn.execute(q.order_by(conversations.c.created_at)).all():
+                msgs = conn.execute(select(conversation_messages).where(
+                    conversation_messages.c.conversation_id == c.id)
+                    .order_by(conversation_messages.c.id)).all()
+                out.append({"id": c.id, "object": "conversation", "team": c.team,
+                            "user": c.user_id, "created_at": int(c.created_at),
+                            "updated_at": int(c.updated_at),
+                            "messages": [{"role": m.role, "content": m.content,
+                                          "sensitivity": m.sensitivity, "ts": int(m.ts)}
+                                         for m in msgs]})
+            return out
+
+    def forget(self, user: str) -> int:
+        """Delete every conversation of `user`; returns how many."""
+        with self.db.engine.begin() as conn:
+            ids = [r[0] for r in conn.execute(select(conversations.c.id)
+                                              .where(conversations.c.user_id == user))]
+            self._delete(conn, ids)
+        return len(ids)
+
+    def purge(self, now: float | None = None) -> int:
+        """Delete conversations idle for longer than the retention period."""
+        cutoff = (now or time.time()) - self.retention_s
+        with self.db.engine.begin() as conn:
+            ids = [r[0] for r in conn.execute(select(conversations.c.id)
+                                              .where(conversations.c.updated_at < cutoff))]
+            self._delete(conn, ids)
+        return len(ids)
+
+    @staticmethod
+    def _delete(conn: Any, ids: list[str]) -> None:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            conn.execute(delete(conversation_messages)
+                         .where(conversation_messages.c.conversation_id.in_(part)))
+            conn.execute(delete(conversations).where(conversations.c.id.in_(part)))
