@@ -112,7 +112,7 @@ class Runtime:
     async def stop(self) -> None:
         if self._loading is not None and not self._loading.done():
             self._loading.cancel()
-        await self.knowledge.ingestor.close()
+        await self.knowledge.close()
         await self.memory.close()
         await self.ledger.close()
         await self.registry.close()

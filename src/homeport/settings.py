@@ -359,6 +359,29 @@ class SearchConfig(_Strict):
                             "before fusing.")
 
 
+class RerankConfig(_Strict):
+    base_url: str = Field(description="Rerank API root (Jina/Cohere/vLLM/llama.cpp server "
+                          "format: POST {base_url}/rerank), e.g. http://127.0.0.1:8081/v1.")
+    model: str = Field(description="Reranker model name sent upstream.")
+    api_key_env: str | None = Field(None, description="Env var holding a bearer token.")
+    clearance: Sensitivity = Field(Sensitivity.INTERNAL, description="Highest sensitivity the "
+                                   "reranker may see; above it results keep the fused order.")
+    candidates: int = Field(20, ge=2, le=200, description="Fused results sent for reranking.")
+    timeout_s: float = Field(5.0, gt=0, description="After this the fused order stands.")
+
+    @field_validator("clearance", mode="before")
+    @classmethod
+    def _parse_sensitivity(cls, v: Any) -> Any:
+        return Sensitivity.parse(v) if isinstance(v, str) else v
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+
 class KnowledgeConfig(_Strict):
     embedding_model: str = Field("local-embed", description="Embedding model of new knowledge "
                                  "bases (its provider must be cleared for their sensitivity).")
@@ -376,6 +399,8 @@ class KnowledgeConfig(_Strict):
     chat_passages: int = Field(5, ge=1, le=50, description="Passages retrieved into a chat "
                                "that attaches knowledge bases.")
     search: SearchConfig = Field(default_factory=SearchConfig, description="Hybrid search.")
+    rerank: RerankConfig | None = Field(None, description="Rerank fused results with a "
+                                        "cross-encoder server (optional).")
 
     @field_validator("default_sensitivity", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank, then reranked.
+"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank.
 
 Fusion: score(chunk) = sum over lists of weight / (RRF_K + rank). Equal weights can lose to
 dense search alone, so the weights are settings, tuned on bench/retrieval. Exact lookups get
@@ -32,16 +32,11 @@ class Weights:
 
 
 Embed = Callable[[str, str], Awaitable[np.ndarray]]  # (model, text) -> vector
-Rerank = Callable[[str, list[Passage]], Awaitable[list[Passage]]]
-
-
 class Searcher:
-    def __init__(self, store: KnowledgeStore, embed: Embed, weights: Weights | None = None,
-                 rerank: Rerank | None = None):
+    def __init__(self, store: KnowledgeStore, embed: Embed, weights: Weights | None = None):
         self.store = store
         self.embed = embed
         self.weights = weights or Weights()
-        self.rerank = rerank
 
     async def search(self, kb_ids: list[str], dims: int, query: str, k: int,
                      mode: Mode, model: str) -> list[Passage]:
@@ -62,11 +57,7 @@ class Searcher:
         if mode == "dense":
             return await run(self.store.passages, dense[:k])
         lists.append((w.dense, dense))
-        fused = fuse(lists)
-        passages = await run(self.store.passages, fused[:n if self.rerank else k])
-        if self.rerank is not None:
-            passages = (await self.rerank(query, passages))
-        return passages[:k]
+        return await run(self.store.passages, fuse(lists)[:k])
 
 
 def fuse(lists: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:

@@ -24,6 +24,7 @@ from homeport.errors import HomeportError, InvalidRequest, NotFound, PermissionD
 from homeport.knowledge.ingest import Ingestor
 from homeport.knowledge.jobs import JobStore
 from homeport.knowledge.parse import detect_format
+from homeport.knowledge.rerank import Reranker
 from homeport.knowledge.search import Mode, Searcher, Weights
 from homeport.knowledge.store import KnowledgeBase, KnowledgeStore, Passage, check_name
 from homeport.privacy.scanner import Scanner
@@ -71,7 +72,13 @@ class KnowledgeService:
                                          s.candidates))
         self.ingestor = Ingestor(self.store, self.jobs, self.embed_texts, self.cfg,
                                  settings.data_dir / "ingest", self._tokenizer())
+        self.reranker = Reranker(self.cfg.rerank) if self.cfg.rerank else None
         self._dims: dict[str, int] = {}
+
+    async def close(self) -> None:
+        await self.ingestor.close()
+        if self.reranker is not None:
+            await self.reranker.close()
 
     # --- knowledge bases ---
 
@@ -154,13 +161,20 @@ class KnowledgeService:
         by_model: dict[tuple[str, int], list[KnowledgeBase]] = {}
         for kb in kbs:
             by_model.setdefault((kb.embed_model, kb.dims), []).append(kb)
+        rerank = self.reranker if mode == "hybrid" else None
+        n = max(k, rerank.cfg.candidates) if rerank else k
         for (_, dims), group in by_model.items():
-            passages += await self.searcher.search([kb.id for kb in group], dims, query, k,
+            passages += await self.searcher.search([kb.id for kb in group], dims, query, n,
                                                    mode, group[0].embed_model)
         if len(by_model) > 1:  # scores of different models do not compare; interleave by rank
             passages.sort(key=lambda p: -p.score)
-        passages = passages[:k]
         labels = {kb.id: kb.sensitivity for kb in kbs}
+        if rerank is not None:
+            seen = await asyncio.to_thread(self.scanner.classify, [query])
+            level = max((passage_label(p, labels[p.kb_id]) for p in passages),
+                        default=Sensitivity.PUBLIC)
+            passages = await rerank.rerank(query, passages, max(level, seen.detected))
+        passages = passages[:k]
         return Retrieved(passages, {kb.id: kb.name for kb in kbs},
                          max((passage_label(p, labels[p.kb_id]) for p in passages),
                              default=Sensitivity.PUBLIC))
