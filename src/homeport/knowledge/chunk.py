@@ -72,6 +72,8 @@ def chunk(doc: ParsedDocument, count_tokens: Callable[[str], int], max_tokens: i
     packer.section(())
     for block in doc.blocks:
         if block.kind == "heading":
+            if not block.text.strip():
+                continue
             yield from packer.flush()
             level = max(block.level, 1)
             while path and path[-1][0] >= level:
@@ -113,61 +115,67 @@ class _Packer:
 
     def add(self, block: Block) -> Iterator[Piece]:
         self.blocks += 1
-        seg = _Seg(block.text, self.cost(block.text), block.kind, self.blocks, block.page,
-                   block.offset)
-        if seg.tokens <= self.space():
+        # every word is at least a token: a block with more words than a piece cannot fit,
+        # and is split without counting it whole first
+        big = len(block.text.split()) > self.cap
+        seg = _Seg(block.text, 0 if big else self.cost(block.text), block.kind, self.blocks,
+                   block.page, block.offset)
+        if big or seg.tokens > self.cap:
+            yield from self.split(block, seg.block)
+        elif seg.tokens <= self.space():
             self.put(seg)
-        elif seg.tokens <= self.cap:  # fits a piece of its own: keep it whole
+        else:  # fits a piece of its own: keep it whole
             yield from self.emit()
             self.put(seg)
-        else:
-            yield from self.split(block, seg)
 
-    def split(self, block: Block, whole: _Seg) -> Iterator[Piece]:
+    def split(self, block: Block, bid: int) -> Iterator[Piece]:
         header: _Seg | None = None
         if block.kind == "text":
-            units = [u for s in _sentences(block.text) for u in self.fit(s, self.cost(s))]
+            units = [u for s in _sentences(block.text) for u in self.fit(s)]
         else:
             lines = block.text.split("\n")
             if block.kind == "table" and len(lines) > 1 and " | " in lines[0]:
-                header = _Seg(lines[0], self.cost(lines[0]), block.kind, whole.block,
-                              block.page, block.offset)
+                header = _Seg(lines[0], self.cost(lines[0]), block.kind, bid, block.page,
+                              block.offset)
                 lines = lines[1:]
                 if header.tokens > self.cap // 2:  # a header too big to repeat: plain rows
                     lines, header = [header.text, *lines], None
             limit = self.cap - (header.tokens if header else 0)
-            units = [u for ln in lines for u in self.fit(ln, self.cost(ln), limit)]
+            units = [u for ln in lines for u in self.fit(ln, limit)]
         if header is not None:
             self.tail = []  # a table gets its header row as context, not prose overlap
             if header.tokens + units[0][1] > self.space():
                 yield from self.emit()
             self.put(header)
         for text, tokens in units:
-            seg = _Seg(text, tokens, block.kind, whole.block, block.page, block.offset)
+            seg = _Seg(text, tokens, block.kind, bid, block.page, block.offset)
             if seg.tokens > self.space():
                 yield from self.emit()
                 if header is not None:
-                    self.put(_Seg(header.text, header.tokens, header.kind, header.block,
-                                  header.page, header.offset))
+                    self.put(_Seg(header.text, header.tokens, header.kind, bid, header.page,
+                                  header.offset))
             self.put(seg)
 
-    def fit(self, text: str, tokens: int, limit: int = 0) -> list[tuple[str, int]]:
-        """`text` as units of at most `limit` (default: a piece) tokens: words, then chars."""
+    def fit(self, text: str, limit: int = 0) -> list[tuple[str, int]]:
+        """`text` as units of at most `limit` (default: a piece) tokens: itself, else runs of
+        words, else runs of characters."""
         limit = limit or self.cap
-        if tokens <= limit:
-            return [(text, tokens)]
         words = text.split()
+        tokens = self.cost(text) if len(words) <= limit else 0
+        if len(words) <= limit and tokens <= limit:
+            return [(text, tokens)]
         if len(words) == 1:
             return self.windows(list(text), "", tokens, limit)
         return self.windows(words, " ", tokens, limit)
 
     def windows(self, items: list[str], sep: str, tokens: int, limit: int
                 ) -> list[tuple[str, int]]:
-        """Consecutive runs of `items`, each counted once and checked against `limit`."""
+        """Consecutive runs of `items`, each counted once and checked against `limit`; run
+        lengths follow the tokens per item seen so far."""
         out: list[tuple[str, int]] = []
-        i, step = 0, max(1, len(items) * limit // max(tokens, 1))
+        i, ratio = 0, tokens / len(items) if tokens else 1.5
         while i < len(items):
-            n = min(step, len(items) - i)
+            n = max(1, min(len(items) - i, int(0.9 * limit / ratio)))
             while True:
                 text = sep.join(items[i:i + n])
                 cost = self.cost(text)
@@ -175,7 +183,7 @@ class _Packer:
                     break
                 n = max(1, min(n - 1, n * limit // cost))
             out.append((text, cost))
-            i += n
+            i, ratio = i + n, max(cost / n, 0.05)
         return out
 
     def space(self) -> int:
@@ -208,7 +216,8 @@ class _Packer:
         if not text.strip():
             return
         tokens = self.max - self.cap + used
-        yield Piece(self.seq, text, self.headings, segs[0].page, segs[0].offset, tokens)
+        first = next(s for s in segs if s.new)  # where the new content starts: cited page
+        yield Piece(self.seq, text, self.headings, first.page, first.offset, tokens)
         self.seq += 1
         self.tail = self.overlap_of(segs)
 
@@ -220,9 +229,8 @@ class _Packer:
         for seg in reversed(segs):
             if seg.kind != "text" or not self.overlap:
                 break
-            sentences = _sentences(seg.text)
-            for s in reversed(sentences):
-                t = seg.tokens if len(sentences) == 1 else self.cost(s)
+            for s in reversed(_sentences(seg.text, tail=64 * self.overlap)):
+                t = seg.tokens if s is seg.text else self.cost(s)
                 if total + t > self.overlap:
                     return out or self.last_words(s, t, seg)
                 out.insert(0, _Seg(s, t, seg.kind, seg.block, seg.page, seg.offset, False))
@@ -241,5 +249,10 @@ class _Packer:
         return []
 
 
-def _sentences(text: str) -> list[str]:
+def _sentences(text: str, tail: int = 0) -> list[str]:
+    """Sentences of `text`; with `tail`, only those in its last `tail` characters (the cut
+    one dropped, or kept alone when it is all there is)."""
+    if 0 < tail < len(text):
+        parts = [s for s in _SENTENCE.split(text[-tail:]) if s.strip()]
+        return parts[1:] or parts[:1]
     return [s for s in _SENTENCE.split(text) if s.strip()] or [text]

