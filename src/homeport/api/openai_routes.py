@@ -70,7 +70,7 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     asked = req
     req, recalled = await rt.memory.recall_into(caller, req)
     label = max(r.label if r else Sensitivity.PUBLIC for r in (retrieved, recalled))
-    conversation = _conversation(rt, request, asked)
+    conversation = await _conversation(rt, request, asked)
     opening = rt.gateway.open(req, caller, endpoint, rid, declared, label)
     try:  # a client that leaves while its request waits for a model frees the queue slot
         if req.stream:
@@ -101,15 +101,22 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
 CONVERSATION_HEADER = "x-homeport-conversation"
 
 
-def _conversation(rt: Runtime, request: HttpRequest, req: ChatRequest) -> str | None:
-    """The conversation a stored turn belongs to: the caller's header, else a new one."""
+async def _conversation(rt: Runtime, request: HttpRequest, req: ChatRequest) -> str | None:
+    """The conversation a stored turn belongs to: the caller's header, else a new one (also
+    when the header names a conversation of another user: the response names the one used)."""
     if not (rt.settings.memory.conversations and req.user and req.messages):
         return None
-    given = request.headers.get(CONVERSATION_HEADER, "").strip()
+    given = str(request.headers.get(CONVERSATION_HEADER, "")).strip()
     if len(given) > 40:
         raise InvalidRequest(f"{CONVERSATION_HEADER} is at most 40 characters",
                              param=CONVERSATION_HEADER)
-    return given or wire.new_id("conv")
+    assert request.caller is not None
+    if given:
+        joinable: bool = await rt.db.run(rt.memory.conversations.joinable, request.caller,
+                                         req.user, given)
+        if joinable:
+            return given
+    return wire.new_id("conv")
 
 
 class Turn:
@@ -199,8 +206,8 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
                 data, head = head + data, b""
             yield data
         footer = knowledge_chat.sources_footer("".join(answer), encoder.citations)
+        await turn.done("".join(answer) + footer)  # stored before the client sees the end
         yield head + (encoder.encode(Chunk(text=footer)) if footer else b"") + encoder.end()
-        await turn.done("".join(answer) + footer)
     except HomeportError as e:  # headers are sent: report in-band, as OpenAI does
         status, error = e.status, e
         yield wire.sse(e.to_dict())

@@ -55,6 +55,13 @@ class Conversations:
             conn.execute(insert(conversation_messages), rows)
         return conv_id
 
+    def joinable(self, caller: Caller, user: str, conversation: str) -> bool:
+        """Whether a turn of `user` may be stored in `conversation`: it is new, or theirs."""
+        with self.db.engine.connect() as conn:
+            owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
+                                 .where(conversations.c.id == conversation)).first()
+        return owner is None or tuple(owner) == (caller.team, user)
+
     def of_user(self, team: str | None, user: str) -> list[dict[str, Any]]:
         """Conversations of `user` (in `team`, or in every team when None) with messages."""
         q = select(conversations).where(conversations.c.user_id == user)

@@ -1,6 +1,7 @@
 """Long-term memory: facts about a user, recalled by similarity into later chats.
 
-Each (team, user) has a hidden knowledge base of kind "memory" (named `memory:TEAM:USER`);
+Each (team, user) has a hidden knowledge base of kind "memory" (named `memory:TEAM:USER`, ':'
+and '%' escaped so that no two pairs share a name; a hash when longer than a name may be);
 a fact is a one-chunk document, so recall is the knowledge search (BM25 + dense) and erasure
 deletes the fact's row, its vector and its full-text entry together. Facts are scanned like
 any text: each carries its own sensitivity label and entity types, and a recalled fact's
@@ -21,6 +22,7 @@ from homeport.knowledge.store import KnowledgeBase, NewChunk
 from homeport.types import Caller, Sensitivity
 
 MAX_FACT_CHARS = 2000
+MAX_NAME = 200  # knowledge_bases.name
 KIND = "memory"
 
 
@@ -40,7 +42,17 @@ class Memory:
 
 
 def base_name(team: str, user: str) -> str:
-    return f"memory:{team}:{user}"
+    """The memory base of (team, user): unambiguous, since team names and users may hold ':'
+    (team `a` with user `b:c` is not team `a:b` with user `c`)."""
+    name = f"memory:{_escape(team)}:{_escape(user)}"
+    if len(name) <= MAX_NAME:
+        return name
+    # no second ':', so never equal to an escaped name
+    return "memory:" + hashlib.sha256(f"{team}\0{user}".encode()).hexdigest()
+
+
+def _escape(part: str) -> str:
+    return part.replace("%", "%25").replace(":", "%3A")
 
 
 class LongTermMemory:
@@ -105,7 +117,7 @@ class LongTermMemory:
 
     def bases_of(self, user: str) -> list[KnowledgeBase]:
         """Every memory base of `user`, in every team (blocking; for export and erasure)."""
-        return [kb for kb in self.store.bases(kind=KIND) if kb.name.split(":", 2)[2] == user]
+        return [kb for kb in self.store.bases(kind=KIND) if kb.name == base_name(kb.team, user)]
 
     async def _base(self, caller: Caller, user: str, create: bool = False,
                     ) -> KnowledgeBase | None:
@@ -121,6 +133,9 @@ class LongTermMemory:
                     caller.key_id, kind=KIND))
             except InvalidRequest:  # created by a concurrent request
                 kb = await self.run(self.store.get, name)
+        if kb is not None and (kb.kind != KIND or kb.team != caller.team):  # never another's
+            raise InvalidRequest(f"user {user!r} cannot have memories in team {caller.team!r}",
+                                 param="user")
         return kb
 
 
