@@ -61,6 +61,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from homeport.cli import chat, doctor, keys, models, route, serve  # noqa: F401  (register commands)
+    from homeport.cli import chat, doctor, kb, keys, memory, models, route, serve  # noqa: F401  (register commands)
 
     cli()

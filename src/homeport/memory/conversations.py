@@ -31,7 +31,9 @@ class Conversations:
         """Append a turn to `conversation` (created when new; a new id when it belongs to
         someone else); returns the id used."""
         now = time.time()
-        with self.db.engine.begin() as conn:
+        # SQLite: take the write lock up front, since this reads before it writes.
+        with self.db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
+                conn.begin():
             owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
                                  .where(conversations.c.id == conversation)).first() \
                 if conversation else None
