@@ -3,6 +3,9 @@ call the knowledge service, encode. Starlette routes (path parameters, multipart
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
@@ -91,7 +94,8 @@ async def job(rt: Runtime, caller: Caller, request: Request) -> Response:
 async def cancel_job(rt: Runtime, caller: Caller, request: Request) -> Response:
     kb = await rt.knowledge.editable(caller, request.path_params["kb"])
     await rt.db.run(rt.knowledge.jobs.get, kb.id, request.path_params["job"])  # 404 if unknown
-    await rt.db.run(rt.knowledge.jobs.cancel, request.path_params["job"])
+    staged = await rt.db.run(rt.knowledge.jobs.cancel, request.path_params["job"])
+    await asyncio.to_thread(_remove, staged)  # uploads of the files that will never run
     return json_response(await rt.db.run(rt.knowledge.jobs.get, kb.id,
                                          request.path_params["job"]))
 
@@ -127,6 +131,12 @@ async def search(rt: Runtime, caller: Caller, request: Request) -> Response:
         {"text": p.text, "source": p.source, "title": p.title, "score": p.score,
          "document_id": p.document_id, "chunk_id": p.chunk_id, "location": p.location()}
         for p in found.passages]})
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def routes() -> list[BaseRoute]:

@@ -62,18 +62,27 @@ class Ingestor:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._pool: ProcessPoolExecutor | None = None
+        self._held: dict[int, str] = {}  # file -> job: claimed here, not yet finished
+        self._lock_fd: int | None = None  # SQLite: the shared worker lock (see `_join`)
 
     def start(self) -> None:
-        """Workers that drain the queue for as long as the server runs."""
+        """Workers that drain the queue for as long as the server runs, once the files that
+        dead workers left running are queued again (see `_join`)."""
+        joined = asyncio.create_task(self.store.db.run(self._join, True), name="ingest-join")
+        self._tasks.append(joined)
         for i in range(self.cfg.ingest_workers):
-            self._tasks.append(asyncio.create_task(self._serve(), name=f"ingest-{i}"))
+            self._tasks.append(asyncio.create_task(self._serve(joined), name=f"ingest-{i}"))
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run_job(self, job_id: str) -> None:
         """Process one job's files to the end (the CLI's foreground ingestion)."""
+        if self._lock_fd is None:
+            await self.store.db.run(self._join, False)
         await asyncio.gather(*(self._drain(job_id) for _ in range(self.cfg.ingest_workers)))
+        while job_id in self._held.values():  # files the background workers here took
+            await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         for t in self._tasks:
@@ -82,11 +91,59 @@ class Ingestor:
             with contextlib.suppress(asyncio.CancelledError):
                 await t
         self._tasks.clear()
+        if self._held:  # hand the files in progress back: they resume at once after a restart
+            held, self._held = list(self._held), {}
+            try:
+                await self.store.db.run(self.jobs.release, held)
+            except Exception:  # they resume once their heartbeat is stale
+                log.exception("could not hand back files in progress")
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the worker lock
+            self._lock_fd = None
 
-    async def _serve(self) -> None:
+    def _join(self, recover: bool) -> None:
+        """Join the database's workers; with `recover`, first queue again the files left
+        running by workers that are gone, when it is certain that no other worker lives.
+
+        SQLite (one host): every worker process holds a shared lock on a file beside the
+        database for as long as it runs, so whoever gets the lock exclusively knows all others
+        have ended (stopped or killed) and their running files are abandoned. Postgres
+        (replicas on several hosts): abandoned files are claimed once their heartbeat is stale.
+        """
+        db = self.store.db
+        if db.dialect != "sqlite" or self._lock_fd is not None:
+            return
+        path = db.engine.url.database
+        if not path or path == ":memory:":  # a private database: no other worker
+            if recover:
+                self._requeue()
+            return
+        import fcntl
+
+        fd = self._lock_fd = os.open(f"{path}.workers", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if recover:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    pass  # other workers live: the files they hold are theirs
+                else:
+                    self._requeue()
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # waits while another worker recovers
+
+    def _requeue(self) -> None:
+        if n := self.jobs.requeue_running():
+            log.info("queued again %d file(s) left running by a stopped worker", n)
+
+    async def _serve(self, joined: asyncio.Task[None]) -> None:
+        try:
+            await joined
+        except Exception:  # the lock or the database failed: stale heartbeats still recover
+            log.exception("could not recover files left running")
         while True:
             try:
                 worked = await self._drain(None)
@@ -100,15 +157,27 @@ class Ingestor:
 
     async def _drain(self, job_id: str | None) -> bool:
         worked = False
-        while (task := await self.store.db.run(self.jobs.claim, job_id)) is not None:
+        while (task := await self.store.db.run(self._claim, job_id)) is not None:
             worked = True
-            await self._ingest(task)
+            try:
+                await self._ingest(task)
+            except Exception:  # left running: claimed again once its heartbeat is stale
+                self._held.pop(task.id, None)
+                raise
+            self._held.pop(task.id, None)  # (kept when cancelled: `close` hands it back)
         return worked
+
+    def _claim(self, job_id: str | None) -> FileTask | None:
+        task = self.jobs.claim(job_id)
+        if task is not None:  # noted in the thread: held even if the caller was just cancelled
+            self._held[task.id] = task.job_id
+        return task
 
     async def _ingest(self, task: FileTask) -> None:
         run = self.store.db.run
         kb = await run(self.store.get, task.kb_id)
         jsonl = self.work_dir / f"{task.id}.jsonl"
+        beating = asyncio.create_task(self._beat(task.id), name=f"heartbeat-{task.id}")
         try:
             if kb is None:
                 raise Cancelled()
@@ -127,21 +196,35 @@ class Ingestor:
             log.exception("ingesting %s failed", task.source)
             await self._abandon(kb, task, "failed", f"internal error: {type(e).__name__}: {e}",
                                 jsonl)
+        finally:
+            beating.cancel()
+
+    async def _beat(self, file_id: int) -> None:
+        """Keep the file's claim fresh for as long as it is processed (parsing a large file
+        or a slow batch included), so no other worker takes it over."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await self.store.db.run(self.jobs.heartbeat, file_id)
+            except Exception:
+                log.warning("could not refresh the claim on file %s; retrying", file_id)
 
     async def _process(self, kb: KnowledgeBase, task: FileTask,
                        jsonl: Path) -> tuple[str, str | None]:
         run = self.store.db.run
         path = Path(task.path)
+        if await run(self.jobs.status, task.job_id) == "cancelled":
+            raise Cancelled()  # (a file its worker left when the job was cancelled)
         digest = await asyncio.to_thread(_sha256, path)
         fmt = detect_format(task.source)
         if task.generation is None:
             current = await run(self.store.document_by_source, kb.id, task.source)
             if current is not None and current.content_hash == digest:
                 return "unchanged", current.id
-        extracted = await self._extract(path, fmt, jsonl)
+        extracted = await self._extract(path, fmt, jsonl, task.source)
         if task.document_id is None or task.generation is None:
-            doc_id, generation = await run(self.store.begin_version, kb.id, task.source, fmt)
-            await run(self.jobs.set_version, task.id, doc_id, generation, extracted.pieces)
+            doc_id, generation = await run(self.store.begin_version, kb.id, task.source, fmt,
+                                           task.id, extracted.pieces)
         else:
             doc_id, generation = task.document_id, task.generation
         await self._embed_all(kb, task, doc_id, generation, jsonl)
@@ -152,19 +235,18 @@ class Ingestor:
         self.progress.bytes += task.bytes
         return "done", doc_id
 
-    async def _extract(self, path: Path, fmt: str, jsonl: Path) -> Extracted:
+    async def _extract(self, path: Path, fmt: str, jsonl: Path, name: str) -> Extracted:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.cfg.ingest_workers)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, extract, path, fmt, jsonl, self.tokenizer,
-                                          self.cfg.chunk_tokens, self.cfg.chunk_overlap)
+                                          self.cfg.chunk_tokens, self.cfg.chunk_overlap, name)
 
     async def _embed_all(self, kb: KnowledgeBase, task: FileTask, doc_id: str,
                          generation: int, jsonl: Path) -> None:
         run = self.store.db.run
         done = task.chunks_done
-        beat = time.monotonic()
         for batch in _batches(jsonl, skip=done, size=self.cfg.embed_batch):
             if await run(self.jobs.status, task.job_id) == "cancelled":
                 raise Cancelled()
@@ -177,15 +259,15 @@ class Ingestor:
             await run(self.store.add_chunks, kb.id, doc_id, generation, chunks, vectors,
                       task.id, done)
             self.progress.chunks += len(batch)
-            if time.monotonic() - beat > HEARTBEAT_S:
-                await run(self.jobs.heartbeat, task.id)
-                beat = time.monotonic()
 
     async def _abandon(self, kb: KnowledgeBase | None, task: FileTask, status: str,
                        error: str | None, jsonl: Path) -> None:
         run = self.store.db.run
-        if kb is not None and task.document_id is not None and task.generation is not None:
-            await run(self.store.discard, kb, task.document_id, task.generation)
+        # The version this run began (recorded on the file, unlike `task`, which holds what
+        # was known when the file was claimed) is dropped with its pending chunks.
+        doc_id, generation = await run(self.jobs.version, task.id)
+        if kb is not None and doc_id is not None and generation is not None:
+            await run(self.store.discard, kb, doc_id, generation)
         await run(self.jobs.finish, task, status, error)
         self._cleanup(task, jsonl)
 
@@ -193,6 +275,8 @@ class Ingestor:
         for p in (Path(task.path), jsonl):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)
+        with contextlib.suppress(OSError):  # the upload's folder, once its last file is done
+            Path(task.path).parent.rmdir()
 
 
 def _batches(jsonl: Path, skip: int, size: int) -> Iterator[list[dict[str, Any]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,8 @@ class JobStore:
         return job_id
 
     def claim(self, job_id: str | None = None) -> FileTask | None:
-        """Take the next queued (or abandoned) file, optionally only from one job."""
+        """Take the next queued (or abandoned) file, optionally only from one job. Files of a
+        cancelled job that a worker left unfinished are taken too, to be cleaned up."""
         now = time.time()
         claimable = or_(ingest_files.c.status == "queued",
                         and_(ingest_files.c.status == "running",
@@ -64,7 +66,7 @@ class JobStore:
                     ingest_files.c.document_id, ingest_files.c.generation,
                     ingest_files.c.chunks_done)
              .join(ingest_jobs, ingest_jobs.c.id == ingest_files.c.job_id)
-             .where(claimable, ingest_jobs.c.status.in_(("queued", "running")))
+             .where(claimable, ingest_jobs.c.status.in_(("queued", "running", "cancelled")))
              .order_by(ingest_files.c.id).limit(1))
         if job_id is not None:
             q = q.where(ingest_files.c.job_id == job_id)
@@ -88,11 +90,38 @@ class JobStore:
                 document_id=document_id, generation=generation, chunks=chunks,
                 updated_at=time.time()))
 
+    def version(self, file_id: int) -> tuple[str | None, int | None]:
+        """The document and generation a file's ingestion is building, once it began one."""
+        with self.db.engine.connect() as conn:
+            row = conn.execute(select(ingest_files.c.document_id, ingest_files.c.generation)
+                               .where(ingest_files.c.id == file_id)).first()
+        return (None, None) if row is None else (row[0], row[1])
+
     def heartbeat(self, file_id: int) -> None:
         now = time.time()
         with self.db.engine.begin() as conn:
             conn.execute(update(ingest_files).where(ingest_files.c.id == file_id)
                          .values(heartbeat=now, updated_at=now))
+
+    def release(self, file_ids: Sequence[int]) -> None:
+        """Give files a stopping worker holds back to the queue; they resume from their
+        stored progress (document, generation, chunks done) in whichever worker claims them."""
+        if not file_ids:
+            return
+        now = time.time()
+        with self.db.engine.begin() as conn:
+            conn.execute(update(ingest_files).where(ingest_files.c.id.in_(list(file_ids)),
+                                                    ingest_files.c.status == "running")
+                         .values(status="queued", heartbeat=None, updated_at=now))
+
+    def requeue_running(self) -> int:
+        """Queue again every file marked running. Only for a worker that knows no other live
+        worker shares the database (see `Ingestor`): the files' workers are gone."""
+        now = time.time()
+        with self.db.engine.begin() as conn:
+            result = conn.execute(update(ingest_files).where(ingest_files.c.status == "running")
+                                  .values(status="queued", heartbeat=None, updated_at=now))
+        return int(result.rowcount)
 
     def finish(self, task: FileTask, status: str, error: str | None = None,
                document_id: str | None = None) -> None:
@@ -105,17 +134,20 @@ class JobStore:
             conn.execute(update(ingest_files).where(ingest_files.c.id == task.id).values(**values))
             self._settle(conn, task.job_id, now)
 
-    def cancel(self, job_id: str) -> None:
-        """Stop a job: queued files are cancelled now, a running one at its next batch."""
+    def cancel(self, job_id: str) -> list[str]:
+        """Stop a job: queued files are cancelled now, a running one at its next batch.
+        Returns the staged uploads of the files cancelled now, for the caller to remove."""
         now = time.time()
         with self.db.engine.begin() as conn:
             conn.execute(update(ingest_jobs).where(ingest_jobs.c.id == job_id,
                                                    ingest_jobs.c.status.in_(("queued",
                                                                              "running")))
                          .values(status="cancelled", updated_at=now))
-            conn.execute(update(ingest_files).where(ingest_files.c.job_id == job_id,
-                                                    ingest_files.c.status == "queued")
-                         .values(status="cancelled", updated_at=now))
+            staged = conn.execute(update(ingest_files).where(ingest_files.c.job_id == job_id,
+                                                             ingest_files.c.status == "queued")
+                                  .values(status="cancelled", updated_at=now)
+                                  .returning(ingest_files.c.path)).scalars().all()
+        return [str(p) for p in staged]
 
     def status(self, job_id: str) -> str:
         with self.db.engine.connect() as conn:

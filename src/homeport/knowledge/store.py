@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,15 @@ class KnowledgeStore:
         self.db = db
         self.index = index or index_for(db.dialect)
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE,
+        waiting its turn): a transaction that reads before it writes would otherwise fail at
+        once with "database is locked" whenever another connection wrote since its read."""
+        with self.db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
+                conn.begin():
+            yield conn
+
     # --- knowledge bases ---
 
     def create(self, name: str, team: str, sensitivity: Sensitivity, readers: Sequence[str],
@@ -120,7 +130,7 @@ class KnowledgeStore:
                kind: str = "documents") -> KnowledgeBase:
         kb = KnowledgeBase("kb_" + secrets.token_hex(8), name, team, kind, sensitivity,
                            tuple(readers), embed_model, dims, created_by, time.time())
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             if conn.execute(select(knowledge_bases.c.id)
                             .where(knowledge_bases.c.name == name)).first():
                 raise InvalidRequest(f"a knowledge base named {name!r} already exists; choose "
@@ -148,7 +158,7 @@ class KnowledgeStore:
 
     def drop(self, kb: KnowledgeBase) -> None:
         """Delete a knowledge base with its documents, chunks, index rows and jobs."""
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             ids = [r[0] for r in conn.execute(select(kb_chunks.c.id)
                                               .where(kb_chunks.c.kb_id == kb.id))]
             self.index.remove(conn, ids, kb.dims)
@@ -179,7 +189,7 @@ class KnowledgeStore:
         return Document(*row) if row else None
 
     def remove_document(self, kb: KnowledgeBase, doc_id: str) -> None:
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             self._drop_chunks(conn, kb, kb_chunks.c.document_id == doc_id)
             conn.execute(delete(kb_documents).where(kb_documents.c.id == doc_id))
 
@@ -193,21 +203,32 @@ class KnowledgeStore:
 
     # --- writing a new version of a document ---
 
-    def begin_version(self, kb_id: str, source: str, fmt: str) -> tuple[str, int]:
-        """The document's id (created, empty, if new) and the generation to build."""
+    def begin_version(self, kb_id: str, source: str, fmt: str, file_id: int | None = None,
+                      chunks: int = 0) -> tuple[str, int]:
+        """The document's id (created, empty, if new) and a generation no other run builds;
+        the ingesting file records both in the same transaction (its resume point)."""
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             row = conn.execute(select(kb_documents.c.id, kb_documents.c.generation).where(
-                kb_documents.c.kb_id == kb_id, kb_documents.c.source == source)).first()
-            if row is not None:  # past any generation a failed run may have left behind
+                kb_documents.c.kb_id == kb_id, kb_documents.c.source == source)
+                .with_for_update()).first()  # Postgres: one run at a time picks a generation
+            if row is not None:  # past any generation another run built or is building
+                doc_id = str(row[0])
                 built = conn.execute(select(func.max(kb_chunks.c.generation))
-                                     .where(kb_chunks.c.document_id == row[0])).scalar()
-                return str(row[0]), max(int(row[1]), int(built or 0)) + 1
-            doc_id = "doc_" + secrets.token_hex(8)
-            conn.execute(insert(kb_documents).values(
-                id=doc_id, kb_id=kb_id, source=source, title="", format=fmt, content_hash="",
-                bytes=0, chunks=0, generation=0, created_at=now, updated_at=now))
-            return doc_id, 1
+                                     .where(kb_chunks.c.document_id == doc_id)).scalar()
+                building = conn.execute(select(func.max(ingest_files.c.generation))
+                                        .where(ingest_files.c.document_id == doc_id)).scalar()
+                generation = max(int(row[1]), int(built or 0), int(building or 0)) + 1
+            else:
+                doc_id, generation = "doc_" + secrets.token_hex(8), 1
+                conn.execute(insert(kb_documents).values(
+                    id=doc_id, kb_id=kb_id, source=source, title="", format=fmt,
+                    content_hash="", bytes=0, chunks=0, generation=0, created_at=now,
+                    updated_at=now))
+            if file_id is not None:
+                conn.execute(update(ingest_files).where(ingest_files.c.id == file_id).values(
+                    document_id=doc_id, generation=generation, chunks=chunks, updated_at=now))
+            return doc_id, generation
 
     def add_chunks(self, kb_id: str, doc_id: str, generation: int, chunks: Sequence[NewChunk],
                    vectors: np.ndarray, file_id: int | None = None, done: int = 0) -> None:
@@ -217,7 +238,7 @@ class KnowledgeStore:
                  "offset": c.offset, "tokens": c.tokens,
                  "embedding": np.ascontiguousarray(v, dtype=np.float32).tobytes()}
                 for c, v in zip(chunks, vectors, strict=True)]
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             if rows:
                 conn.execute(insert(kb_chunks), rows)
             if file_id is not None:
@@ -227,8 +248,14 @@ class KnowledgeStore:
     def publish(self, kb: KnowledgeBase, doc_id: str, generation: int, *, title: str,
                 fmt: str, content_hash: str, size: int, chunks: int,
                 label: tuple[str, str] | None = None) -> None:
-        """Swap the document's live chunks for `generation`, atomically."""
-        with self.db.engine.begin() as conn:
+        """Swap the document's live chunks for `generation`, atomically. Publishing a
+        generation that is already live, or older than the live one (a worker resumed after
+        it had published), changes nothing."""
+        with self._writing() as conn:
+            current = conn.execute(select(kb_documents.c.generation)
+                                   .where(kb_documents.c.id == doc_id)).scalar()
+            if current is not None and int(current) >= generation:
+                return
             self._drop_chunks(conn, kb, (kb_chunks.c.document_id == doc_id)
                               & (kb_chunks.c.generation != generation))
             conn.execute(update(kb_chunks).where(kb_chunks.c.document_id == doc_id,
@@ -242,7 +269,7 @@ class KnowledgeStore:
 
     def discard(self, kb: KnowledgeBase, doc_id: str, generation: int) -> None:
         """Drop a generation that will not be published; forget a document that never was."""
-        with self.db.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(delete(kb_chunks).where(kb_chunks.c.document_id == doc_id,
                                                  kb_chunks.c.generation == generation,
                                                  ~kb_chunks.c.live))
@@ -301,9 +328,10 @@ class KnowledgeStore:
 
 def check_name(name: str) -> None:
     """Names users give knowledge bases (memory bases are named by the memory package)."""
-    if not name or len(name) > 100 or not set(name) <= NAME_CHARS:
+    if not name or len(name) > 100 or not set(name) <= NAME_CHARS or name.startswith("kb_"):
         raise InvalidRequest(f"invalid knowledge base name {name!r}: use 1-100 lower-case "
-                             "letters, digits, '-', '_' or '.'", param="name")
+                             "letters, digits, '-', '_' or '.', not starting with 'kb_' (ids "
+                             "do)", param="name")
 
 
 def _kb(row: Any) -> KnowledgeBase:
