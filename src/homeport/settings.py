@@ -350,13 +350,16 @@ class RoutingConfig(_Strict):
 
 
 class SearchConfig(_Strict):
-    lexical_weight: float = Field(0.6, ge=0, description="Weight of the BM25 list in the rank "
-                                  "fusion (bench/retrieval tunes it).")
+    lexical_weight: float = Field(0.2, ge=0, description="Weight of the BM25 list in the rank "
+                                  "fusion (tuned on bench/retrieval).")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) list.")
     title_weight: float = Field(2.0, ge=0, description="Weight of exact title / file-name "
                                 "matches.")
-    candidates: int = Field(50, ge=1, le=1000, description="Results taken from each list "
+    candidates: int = Field(200, ge=1, le=1000, description="Results taken from each list "
                             "before fusing.")
+    vector_memory_mb: int = Field(1024, ge=0, description="SQLite: memory for exact dense "
+                                  "search over in-memory vector copies (~1.5 MB per 1,000 "
+                                  "chunks at 384 dimensions); bases beyond it use sqlite-vec.")
 
 
 class RerankConfig(_Strict):

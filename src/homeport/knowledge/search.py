@@ -3,7 +3,7 @@
 Fusion: score(chunk) = sum over lists of weight / (RRF_K + rank). Equal weights can lose to
 dense search alone, so the weights are settings, tuned on bench/retrieval. Exact lookups get
 their own list: documents whose title or file name is the query, and, for identifier-like
-queries (error codes, package names), BM25 weighs more since embeddings blur such tokens.
+queries (error codes, package names), BM25 leads since embeddings blur such tokens.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ _IDENTIFIER = re.compile(r"^\S*(\d|[_./:#-]\w)\S*$")  # one token holding digits
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    lexical: float = 0.6
+    lexical: float = 0.2
     dense: float = 1.0
     title: float = 2.0
-    candidates: int = 50  # results fetched from each list before fusing
+    candidates: int = 200  # results fetched from each list before fusing
 
 
 Embed = Callable[[str, str], Awaitable[np.ndarray]]  # (model, text) -> vector
@@ -49,8 +49,9 @@ class Searcher:
             lexical = await run(self.store.lexical, kb_ids, query, n)
             if mode == "bm25":
                 return await run(self.store.passages, lexical[:k])
-            boost = 2.0 if is_identifier(query) else 1.0
-            lists.append((w.lexical * boost, lexical))
+            # an identifier is matched by its exact tokens: BM25 leads the fusion then
+            lists.append((2 * max(w.lexical, w.dense) if is_identifier(query) else w.lexical,
+                          lexical))
             lists.append((w.title, await run(self.store.titled, kb_ids, query, 3)))
         vector = await self.embed(model, query)
         dense = await run(self.store.dense, kb_ids, vector, dims, n)

@@ -21,6 +21,7 @@ from typing import BinaryIO
 import numpy as np
 
 from homeport.errors import HomeportError, InvalidRequest, NotFound, PermissionDenied
+from homeport.knowledge.indexes import index_for
 from homeport.knowledge.ingest import Ingestor
 from homeport.knowledge.jobs import JobStore
 from homeport.knowledge.parse import detect_format
@@ -63,7 +64,7 @@ class KnowledgeService:
         self.cfg = settings.knowledge
         self.registry = registry
         self.scanner = scanner
-        self.store = KnowledgeStore(db)
+        self.store = KnowledgeStore(db, index_for(db.dialect, self.cfg.search.vector_memory_mb))
         self.jobs = JobStore(db)
         self.uploads = settings.data_dir / "uploads"
         s = self.cfg.search

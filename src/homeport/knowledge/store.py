@@ -262,6 +262,7 @@ class KnowledgeStore:
                                                  kb_chunks.c.generation == generation)
                          .values(live=True))
             self.index.add(conn, doc_id, generation, kb.dims)
+            _changed(conn, kb.id)
             conn.execute(update(kb_documents).where(kb_documents.c.id == doc_id).values(
                 title=title, format=fmt, content_hash=content_hash, bytes=size, chunks=chunks,
                 generation=generation, updated_at=time.time(),
@@ -324,6 +325,14 @@ class KnowledgeStore:
         live = [r[0] for r in conn.execute(select(kb_chunks.c.id).where(where, kb_chunks.c.live))]
         self.index.remove(conn, live, kb.dims)
         conn.execute(delete(kb_chunks).where(where))
+        if live:
+            _changed(conn, kb.id)
+
+
+def _changed(conn: Connection, kb_id: str) -> None:
+    """Mark a base's live chunks as changed (in-memory vector copies refresh)."""
+    conn.execute(update(knowledge_bases).where(knowledge_bases.c.id == kb_id)
+                 .values(version=knowledge_bases.c.version + 1))
 
 
 def check_name(name: str) -> None:

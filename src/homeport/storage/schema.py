@@ -72,6 +72,7 @@ knowledge_bases = Table(
     Column("readers", Text, nullable=False, default="[]"),  # JSON list: team names, "key:ID"
     Column("embed_model", String(200), nullable=False),
     Column("dims", Integer, nullable=False),
+    Column("version", Integer, nullable=False, default=0),  # bumped when live chunks change
     Column("created_by", String(32), nullable=True),
     Column("created_at", Float, nullable=False),
 )

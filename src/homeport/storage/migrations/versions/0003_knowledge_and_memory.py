@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("readers", sa.Text, nullable=False),
         sa.Column("embed_model", sa.String(200), nullable=False),
         sa.Column("dims", sa.Integer, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_by", sa.String(32), nullable=True),
         sa.Column("created_at", sa.Float, nullable=False))
     op.create_table(
