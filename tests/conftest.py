@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import ServerProcess, SpecValidator
 
 ADMIN_KEY = "hp-test-admin-key"
@@ -70,6 +71,14 @@ def reset_postgres(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[FakeOpenAI]:
+    """A recording fake of an OpenAI-compatible cloud API, one per test module."""
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture(scope="session")

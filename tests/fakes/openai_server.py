@@ -46,6 +46,14 @@ class FakeOpenAI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
+    def reset(self) -> FakeOpenAI:
+        """No scripted replies and nothing recorded (between tests sharing one fake)."""
+        self.replies.clear()
+        self.default = Reply()
+        for recorded in (self.requests, self.received, self.headers):
+            recorded.clear()
+        return self
+
     def next_reply(self) -> Reply:
         return self.replies.pop(0) if self.replies else self.default
 

@@ -9,8 +9,6 @@ restricted one; team `beta` owns nothing.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -52,13 +50,6 @@ QUESTION = "What is the name of the lighthouse keeper's cat?"
 # -- the deployment -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def cloud() -> Iterator[FakeOpenAI]:
-    f = FakeOpenAI().start()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def server(cloud: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     config = f"""
 providers:
@@ -74,21 +65,14 @@ models:
     assert proc.stop() == 0, proc.output()
 
 
-def create_key(server: ServerProcess, team: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "homeport", "keys", "create", "--team", team,
-                          "--data-dir", str(server.data_dir), "--config",
-                          str(server.config_path)], capture_output=True, text=True, check=True)
-    return out.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
 def alpha(server: ServerProcess) -> str:
-    return create_key(server, "alpha")
+    return server.create_key("alpha")
 
 
 @pytest.fixture(scope="module")
 def beta(server: ServerProcess) -> str:
-    return create_key(server, "beta")
+    return server.create_key("beta")
 
 
 def ingest(server: ServerProcess, key: str, kb: str, sensitivity: str, filename: str,
@@ -133,12 +117,7 @@ def vault(server: ServerProcess, alpha: str) -> dict[str, Any]:
 @pytest.fixture
 def fresh(cloud: FakeOpenAI) -> FakeOpenAI:
     """The cloud fake with no scripted replies and nothing recorded yet."""
-    cloud.replies.clear()
-    cloud.default = Reply()
-    cloud.requests.clear()
-    cloud.received.clear()
-    cloud.headers.clear()
-    return cloud
+    return cloud.reset()
 
 
 def client(server: ServerProcess, key: str) -> openai.OpenAI:

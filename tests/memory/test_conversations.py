@@ -8,8 +8,6 @@ the database itself.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,13 +41,6 @@ memory:
 
 
 @pytest.fixture(scope="module")
-def cloud() -> Iterator[FakeOpenAI]:
-    f = FakeOpenAI().start()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def server(cloud: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     proc = ServerProcess(tmp_path_factory.mktemp("conversations"), config=config(cloud),
                          env={"HOMEPORT_ADMIN_KEY": ADMIN_KEY})
@@ -58,31 +49,19 @@ def server(cloud: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Itera
     assert proc.stop() == 0, proc.output()
 
 
-def create_key(server: ServerProcess, team: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "homeport", "keys", "create", "--team", team,
-                          "--data-dir", str(server.data_dir), "--config",
-                          str(server.config_path)], capture_output=True, text=True, check=True,
-                         env=server.env)
-    return out.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
 def alpha(server: ServerProcess) -> str:
-    return create_key(server, "alpha")
+    return server.create_key("alpha")
 
 
 @pytest.fixture(scope="module")
 def beta(server: ServerProcess) -> str:
-    return create_key(server, "beta")
+    return server.create_key("beta")
 
 
 @pytest.fixture
 def fresh(cloud: FakeOpenAI) -> FakeOpenAI:
-    cloud.replies.clear()
-    cloud.default = Reply()
-    cloud.requests.clear()
-    cloud.received.clear()
-    return cloud
+    return cloud.reset()
 
 
 def chat(server: ServerProcess, key: str, user: str | None, messages: list[dict[str, str]],

@@ -9,8 +9,6 @@ itself: the facts' chunks, their FTS5 rows and their sqlite-vec rows must all be
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,13 +32,6 @@ FINN_SSN = "457-55-5462"
 # -- the deployment -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def cloud() -> Iterator[FakeOpenAI]:
-    f = FakeOpenAI().start()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def server(cloud: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     config = f"""
 providers:
@@ -57,33 +48,20 @@ memory:
     assert proc.stop() == 0, proc.output()
 
 
-def create_key(server: ServerProcess, team: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "homeport", "keys", "create", "--team", team,
-                          "--data-dir", str(server.data_dir), "--config",
-                          str(server.config_path)], capture_output=True, text=True, check=True,
-                         env=server.env)
-    return out.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
 def alpha(server: ServerProcess) -> str:
-    return create_key(server, "alpha")
+    return server.create_key("alpha")
 
 
 @pytest.fixture(scope="module")
 def beta(server: ServerProcess) -> str:
-    return create_key(server, "beta")
+    return server.create_key("beta")
 
 
 @pytest.fixture
 def fresh(cloud: FakeOpenAI) -> FakeOpenAI:
     """The cloud fake with no scripted replies and nothing recorded yet."""
-    cloud.replies.clear()
-    cloud.default = Reply()
-    cloud.requests.clear()
-    cloud.received.clear()
-    cloud.headers.clear()
-    return cloud
+    return cloud.reset()
 
 
 class Api:
@@ -298,7 +276,7 @@ def test_team_and_user_names_do_not_collide(server: ServerProcess, alpha: str,
     """A memory base is named after (team, user); team `alpha` with user `ops:eve` must not
     share memories with team `alpha:ops` and user `eve`."""
     Api(server, alpha).add("ops:eve", "Plays the bassoon in a community orchestra.")
-    other = create_key(server, "alpha:ops")
+    other = server.create_key("alpha:ops")
     api = Api(server, other)
     assert api.all("eve") == []
     assert api.search("eve", "bassoon") == []
@@ -436,7 +414,7 @@ def test_long_team_and_user_names_on_postgres(pgvector_url: str, tmp_path: Path)
                               "HOMEPORT_DATABASE_URL": pgvector_url})
     proc.start()
     try:
-        key = create_key(proc, "t" * 60)
+        key = proc.create_key("t" * 60)
         api = Api(proc, key)
         user = "u" * 200
         fact = api.add(user, "Keeps three beehives in the garden.")

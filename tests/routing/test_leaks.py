@@ -83,13 +83,6 @@ def restricted_value() -> tuple[str, str]:
 # -- the deployment -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def cloud() -> Iterator[FakeOpenAI]:
-    f = FakeOpenAI().start()
-    yield f
-    f.stop()
-
-
-@pytest.fixture(scope="module")
 def onprem() -> Iterator[FakeOpenAI]:
     f = FakeOpenAI(default=Reply(text="Answered on premises.")).start()
     yield f
