@@ -29,12 +29,11 @@ from pydantic_settings import (
 
 from homeport.errors import ConfigError
 from homeport.privacy.entities import ALL_TYPES, DEFAULT_SENSITIVITY
+from homeport.settings_ops import TASK_TYPES, EconomicsConfig, GovernanceConfig, TelemetryConfig
 from homeport.types import Sensitivity, Tier
 
 AUTO_MODEL = "auto"  # the router's virtual model
 REQUESTED = "requested"  # in a rule's route: the requested model and its fallbacks
-TASK_TYPES = ("classification", "extraction", "summarisation", "translation", "chat", "code",
-              "reasoning", "creative_writing")
 
 
 class _Strict(BaseModel):
@@ -456,6 +455,12 @@ class Settings(BaseSettings):
                                        description="Knowledge bases: ingestion and retrieval.")
     memory: MemoryConfig = Field(default_factory=MemoryConfig,
                                  description="Stored conversations and long-term memory.")
+    governance: GovernanceConfig = Field(default_factory=GovernanceConfig,
+                                         description="Budgets, rate limits, the audit log.")
+    economics: EconomicsConfig = Field(default_factory=EconomicsConfig,
+                                       description="Prices, the hardware profile, break-even.")
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig,
+                                       description="Metrics, traces and logs.")
 
     @classmethod
     def settings_customise_sources(

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from homeport.settings import TASK_TYPES
+from homeport.settings_ops import TASK_TYPES
 
 SEED_PATH = Path(__file__).parent / "data" / "seed_tasks.jsonl"
 # Long prompts: (head, tail) character budgets for their first and last paragraph (`bounded`);

@@ -28,6 +28,49 @@ api_keys = Table(
     Column("roles", String(200), nullable=False, default="member"),  # comma-separated
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float, nullable=True),
+    # issue 5: scope and limits (null: no restriction / no limit of its own)
+    Column("allowed_models", Text, nullable=True),  # JSON list of model names or aliases
+    Column("allowed_kbs", Text, nullable=True),  # JSON list of knowledge base names
+    Column("budget", Float, nullable=True),  # currency per budget_period
+    Column("budget_period", String(8), nullable=True),  # day | week | month
+    Column("on_exhausted", String(8), nullable=True),  # local | reject
+    Column("rpm", Integer, nullable=True),  # requests per minute
+    Column("tpm", Integer, nullable=True),  # tokens per minute
+)
+
+teams = Table(
+    "teams", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("description", String(1000), nullable=False, default=""),
+    Column("budget", Float, nullable=True),
+    Column("budget_period", String(8), nullable=True),
+    Column("on_exhausted", String(8), nullable=True),
+    Column("rpm", Integer, nullable=True),
+    Column("tpm", Integer, nullable=True),
+    Column("created_at", Float, nullable=False),
+)
+
+# Append-only, hash-chained: each record's hash covers its fields and the previous hash.
+# audit_head holds the last seq and hash, so deleting the newest records is detected too.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("ts", Float, nullable=False),
+    Column("kind", String(32), nullable=False),  # egress | admin | knowledge
+    Column("actor", String(200), nullable=True),  # key id, or "cli"
+    Column("team", String(200), nullable=True),
+    Column("data", Text, nullable=False),  # canonical JSON; never payloads
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_ts", "ts"),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 requests = Table(
@@ -54,6 +97,12 @@ requests = Table(
     Column("task", String(32), nullable=True),
     Column("pseudonymized", Boolean, nullable=False, default=False),
     Column("reasons", String(2000), nullable=True),
+    # issue 5: what the call cost (currency; economics/)
+    Column("tier", String(8), nullable=True),  # local | cloud, of the provider that served it
+    Column("cost", Float, nullable=True),  # cloud: list price; local: energy + amortisation
+    Column("cost_equivalent", Float, nullable=True),  # at economics.reference_model's price
+    Column("energy_wh", Float, nullable=True),  # local calls
+    Column("busy_s", Float, nullable=True),  # seconds the local provider worked on it
     Index("ix_requests_ts", "ts"),
     Index("ix_requests_team_ts", "team", "ts"),
     Index("ix_requests_key_ts", "key_id", "ts"),

@@ -32,6 +32,12 @@ class RequestRecord:
     task: str | None = None  # task type, when the router assessed it
     pseudonymized: bool = False
     reasons: str | None = None  # why the router decided as it did
+    tier: str | None = None  # local | cloud, of the provider that served it
+    cost: float | None = None  # currency: cloud list price, or local energy + amortisation
+    cost_equivalent: float | None = None  # the same tokens at the reference cloud model's price
+    energy_wh: float | None = None
+    busy_s: float | None = None  # seconds a local provider worked on it
+    traceparent: str | None = None  # the client's W3C traceparent header, when valid
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _FIELDS}

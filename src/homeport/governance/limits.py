@@ -1,0 +1,14 @@
+"""Limits a team or a key carries: a budget per period and rate limits. None: no limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    budget: float | None = None  # currency per period (cloud spend)
+    budget_period: str | None = None  # day | week | month (default month)
+    on_exhausted: str | None = None  # local | reject (default governance.on_budget_exhausted)
+    rpm: int | None = None  # requests per minute
+    tpm: int | None = None  # tokens per minute (prompt + completion)
