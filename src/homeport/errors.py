@@ -8,8 +8,9 @@
     ├── NotFound                  404
     │   └── ModelNotFound         404 model_not_found
     ├── MethodNotAllowed          405
-    ├── RateLimited               429
-    │   └── QueueFull             429 queue_full        (retriable: next candidate)
+    ├── RateLimited               429                    (retry_after: seconds, when known)
+    │   ├── QueueFull             429 queue_full        (retriable: next candidate)
+    │   └── BudgetExceeded        429 budget_exceeded
     ├── UpstreamRejected          upstream's 4xx status (not retriable)
     ├── UpstreamFailed            502 bad_gateway        (retriable)
     │   ├── UpstreamUnavailable   503                    (retriable)
@@ -33,13 +34,17 @@ class HomeportError(Exception):
     type = "server_error"
     code: str | None = None
     recorded = False  # set once the request ledger has a record of this failure
+    retry_after: float | None = None  # seconds; sent as the Retry-After header when set
 
-    def __init__(self, message: str, *, param: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, param: str | None = None, code: str | None = None,
+                 retry_after: float | None = None):
         super().__init__(message)
         self.message = message
         self.param = param
         if code is not None:
             self.code = code
+        if retry_after is not None:
+            self.retry_after = retry_after
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +103,12 @@ class RateLimited(HomeportError):
 
 class QueueFull(RateLimited):
     code = "queue_full"
+
+
+class BudgetExceeded(RateLimited):
+    """A team's or key's budget is spent and its policy is to reject (not to route local)."""
+
+    code = "budget_exceeded"
 
 
 class UpstreamRejected(HomeportError):
