@@ -225,3 +225,28 @@ conversation_messages = Table(
     Column("ts", Float, nullable=False),
     Index("ix_conversation_messages_conv", "conversation_id"),
 )
+
+# Daily rollups of the ledger (economics/rollup.py): derived data, rebuilt when a day changes.
+ROLLUP_COUNTS = ("requests", "errors", "prompt_tokens", "completion_tokens", "local_requests",
+                 "ok_requests", "ok_local_requests", "confidential", "restricted")
+ROLLUP_AMOUNTS = ("cost", "cost_equivalent", "savings", "energy_wh", "ok_cloud_cost",
+                  "ok_local_cost", "ok_local_eq", "ok_local_energy")
+
+ledger_daily = Table(
+    "ledger_daily", metadata,
+    Column("day", Integer, nullable=False),  # floor(ts / 86400), UTC
+    Column("dim", String(16), nullable=False),  # team | model | rule | task | tier | ...
+    Column("group_key", String(200), nullable=True),
+    Column("sub", String(200), nullable=True),  # rule_task: the task
+    Column("lat", Integer, nullable=False),  # latency bucket; -1: none
+    *(Column(name, BigInteger, nullable=False) for name in ROLLUP_COUNTS),
+    *(Column(name, Float, nullable=True) for name in ROLLUP_AMOUNTS),
+    Index("ix_ledger_daily_dim_day", "dim", "day"),
+)
+
+ledger_daily_days = Table(
+    "ledger_daily_days", metadata,
+    Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("requests", BigInteger, nullable=False),  # ledger rows of the day when built
+    Column("built_at", Float, nullable=False),
+)
