@@ -80,14 +80,22 @@ class ServerProcess:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout)
 
-    def create_key(self, team: str) -> str:
-        """A new key of `team`, made by `homeport keys create` on this server's data."""
-        cmd = [sys.executable, "-m", "homeport", "keys", "create", "--team", team,
+    def create_key(self, team: str, *options: str) -> str:
+        """A new key of `team`, made by `homeport keys create [OPTIONS]` on this server's
+        data."""
+        cmd = [sys.executable, "-m", "homeport", "keys", "create", "--team", team, *options,
                "--data-dir", str(self.data_dir)]
         if self.config_path:
             cmd += ["--config", str(self.config_path)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=self.env)
         return out.stdout.strip().splitlines()[-1]
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run `homeport ARGS` on this server's data and configuration."""
+        cmd = [sys.executable, "-m", "homeport", *args, "--data-dir", str(self.data_dir)]
+        if self.config_path:
+            cmd += ["--config", str(self.config_path)]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, env=self.env)
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

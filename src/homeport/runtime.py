@@ -11,10 +11,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from homeport.economics.cost import CostModel
+from homeport.economics.prices import PriceCatalog
+from homeport.governance.admin import Admin
 from homeport.governance.keys import KeyStore
+from homeport.governance.service import Governance, payload_hash
 from homeport.knowledge.service import KnowledgeService
 from homeport.memory.service import MemoryService
 from homeport.privacy.scanner import Scanner
+from homeport.providers.base import Provider
 from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.registry import Registry
 from homeport.routing.assessor import TaskAssessor
@@ -26,6 +31,10 @@ from homeport.settings import Settings
 from homeport.storage.db import Database
 from homeport.storage.schema import requests
 from homeport.storage.writer import BatchedWriter
+from homeport.telemetry.logs import access_log
+from homeport.telemetry.metrics import Metrics
+from homeport.telemetry.tracing import Tracing
+from homeport.types import Caller
 
 log = logging.getLogger(__name__)
 ASSESSOR_EMBEDDER = "local-embed"  # the embedded embedding model also classifies prompts
@@ -46,8 +55,26 @@ class Runtime:
                              if settings.routing.complexity_threshold is None
                              else settings.routing.complexity_threshold)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
-        self.gateway = Gateway(settings, self.registry, self.router, self.ledger)
+        self.costs = CostModel(settings.economics, PriceCatalog(settings.economics))
+        self.governance = Governance(settings, self.db, self.keys, self.registry, self.costs)
+        self.router.budget_remaining = self.governance.budget_remaining
+        self.audit = self.governance.audit
+        self.admin = Admin(self.keys, self.governance.teams, self.governance.audit,
+                           lambda: {n for m in settings.all_models() for n in (m.name, *m.aliases)})
+        self.metrics = Metrics(settings, self.registry.providers) \
+            if settings.telemetry.metrics else None
+        self.tracing = Tracing(settings.telemetry)
+        log_prompts = settings.telemetry.log_prompts
+        observers = [*([self.metrics.observe] if self.metrics else []),
+                     *([self.tracing.observe] if self.tracing.enabled else []),
+                     lambda record: access_log(record, log_prompts)]
+        self.gateway = Gateway(settings, self.registry, self.router, self.ledger,
+                               self.governance, self.costs, observers)
         self.knowledge = KnowledgeService(settings, self.db, self.registry, self.scanner)
+        self.knowledge.audit = self._knowledge_access
+        self.knowledge.egress = self._knowledge_egress
+        if self.knowledge.reranker is not None:
+            self.knowledge.reranker.before_send = self._rerank_egress
         self.memory = MemoryService(settings.memory, self.knowledge)
         self.prepared = False
         self.router_ready = False
@@ -69,6 +96,7 @@ class Runtime:
             if new_key:
                 log.warning("generated an admin API key (shown once): %s", new_key)
         self.ledger.start()
+        self.governance.start()
         self._loading = asyncio.create_task(self._load_models())
         if wait_for_models:
             await self._loading
@@ -115,8 +143,31 @@ class Runtime:
         await self.knowledge.close()
         await self.memory.close()
         await self.ledger.close()
+        await self.governance.close()
+        self.tracing.shutdown()
         await self.registry.close()
         self.db.close()
+
+    async def _knowledge_egress(self, provider: Provider, model: str, texts: list[str]) -> None:
+        """Knowledge text sent to an embedding provider outside this process (ingestion and
+        query embeddings), recorded before it leaves."""
+        await self.governance.audit.record("egress", {
+            "purpose": "knowledge_embedding", "provider": provider.name,
+            "region": provider.region, "tier": str(provider.tier), "model": model,
+            "texts": len(texts), "payload_sha256": payload_hash(texts)})
+
+    async def _rerank_egress(self, texts: list[str]) -> None:
+        rerank = self.settings.knowledge.rerank
+        assert rerank is not None
+        await self.governance.audit.record("egress", {
+            "purpose": "rerank", "provider": rerank.base_url, "model": rerank.model,
+            "texts": len(texts), "payload_sha256": payload_hash(texts)})
+
+    async def _knowledge_access(self, caller: Caller, action: str, kbs: list[str],
+                                details: dict[str, object]) -> None:
+        await self.governance.audit.record("knowledge", {"action": action, "kbs": kbs,
+                                                         **details},
+                                           actor=caller.key_id, team=caller.team)
 
 
 def _assessor(registry: Registry, settings: Settings) -> TaskAssessor | None:

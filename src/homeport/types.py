@@ -145,10 +145,22 @@ class Caller:
     key_id: str
     team: str
     roles: frozenset[str] = frozenset()
+    allowed_models: frozenset[str] | None = None  # None: any model
+    allowed_kbs: frozenset[str] | None = None  # None: any base the team may read
 
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    @property
+    def reads_only(self) -> bool:
+        """An auditor key (and nothing more): it reads the audit log and reports only."""
+        return bool(self.roles) and self.roles <= {"auditor"}
+
+    @property
+    def is_auditor(self) -> bool:
+        """Admins and auditors read the audit log and reports."""
+        return "admin" in self.roles or "auditor" in self.roles
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 
+from tests.cli.conftest import ADMIN
 from tests.helpers import ServerProcess
-
-ADMIN = "hp-cli-admin"
 
 
 def homeport(*args: str, data_dir: Path, env: dict[str, str] | None = None,
@@ -35,17 +32,6 @@ def ledger_rows(data_dir: Path, where: str = "1=1") -> list[dict[str, object]]:
                 .mappings()]
     engine.dispose()
     return rows
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A server with one generation at a time and no queue, short key cache."""
-    proc = ServerProcess(tmp_path_factory.mktemp("cli"),
-                         config="embedded: {chat: {max_queue: 0}}\nkey_cache_ttl_s: 0.5\n",
-                         env={"HOMEPORT_ADMIN_KEY": ADMIN})
-    proc.start()
-    yield proc
-    assert proc.stop() == 0, proc.output()
 
 
 def test_keys_lifecycle_while_server_runs(running: ServerProcess) -> None:

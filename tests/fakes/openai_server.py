@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ class FakeOpenAI:
     cancelled: int = 0
     received: list[bytes] = field(default_factory=list)  # every request body, byte for byte
     port: int = 0
+    # called with each chat request's body as it arrives, before anything is answered
+    on_request: Callable[[dict[str, Any]], None] | None = None
 
     @property
     def base_url(self) -> str:
@@ -50,6 +53,7 @@ class FakeOpenAI:
         """No scripted replies and nothing recorded (between tests sharing one fake)."""
         self.replies.clear()
         self.default = Reply()
+        self.on_request = None
         for recorded in (self.requests, self.received, self.headers):
             recorded.clear()
         return self
@@ -63,6 +67,8 @@ class FakeOpenAI:
         raw = await request.read()
         self.received.append(raw)
         body = orjson.loads(raw)
+        if self.on_request is not None:
+            self.on_request(body)
         self.requests.append(body)
         self.headers.append(dict(request.headers))
         reply = self.next_reply()

@@ -70,6 +70,22 @@ async def test_reorders_by_the_reranker_scores(fake: tuple[FakeReranker, str]) -
     assert server.received[0]["model"] == "bge-reranker"
 
 
+async def test_what_is_sent_is_audited_first(fake: tuple[FakeReranker, str]) -> None:
+    server, url = fake
+    r = Reranker(RerankConfig(base_url=url, model="m", clearance="internal"))
+    audited: list[tuple[list[str], int]] = []
+
+    async def before_send(texts: list[str]) -> None:
+        audited.append((texts, len(server.received)))
+
+    r.before_send = before_send
+    await r.rerank("kiwi", PASSAGES, Sensitivity.INTERNAL)
+    await r.rerank("kiwi", PASSAGES, Sensitivity.RESTRICTED)  # not sent: not audited
+    await r.close()
+    assert audited == [(["kiwi", *(p.text for p in PASSAGES)], 0)]
+    assert len(server.received) == 1
+
+
 async def test_content_above_clearance_is_never_sent(fake: tuple[FakeReranker, str]) -> None:
     server, url = fake
     r = Reranker(RerankConfig(base_url=url, model="m", clearance="internal"))

@@ -103,6 +103,17 @@ def test_access_log_has_the_request_and_no_prompt(stream: io.StringIO) -> None:
     assert set(line) == {*expected, "ts", "level", "logger", "message", "request_id", "stream"}
 
 
+def test_prompt_and_answer_only_when_explicitly_enabled(stream: io.StringIO) -> None:
+    configure_logging(TelemetryConfig(), "info", stream)
+    record = RequestRecord(id="req_8", ts=0.0, endpoint="chat", model_requested="local",
+                           prompt_text="What is in ward 7?", answer_text="Beds.")
+    access_log(record, log_prompts=False)
+    access_log(record, log_prompts=True)
+    off, on = lines(stream)
+    assert "prompt" not in off and "answer" not in off
+    assert on["prompt"] == "What is in ward 7?" and on["answer"] == "Beds."
+
+
 def test_prompt_text_in_a_log_call_is_not_added_by_context(stream: io.StringIO) -> None:
     configure_logging(TelemetryConfig(), "info", stream)
     set_request_id("req_8")

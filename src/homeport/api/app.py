@@ -14,12 +14,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from homeport.api.asgi import ApiFront, json_response
+from homeport.api.admin_routes import routes as admin_routes
+from homeport.api.asgi import ApiFront, error_response, json_response
+from homeport.api.audit_routes import routes as audit_routes
 from homeport.api.knowledge_routes import routes as knowledge_routes
 from homeport.api.memory_routes import routes as memory_routes
 from homeport.api.openai_routes import endpoints
+from homeport.api.report_routes import routes as report_routes
 from homeport.api.router_routes import endpoints as router_endpoints
-from homeport.errors import HomeportError
+from homeport.errors import HomeportError, PermissionDenied
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 
@@ -39,15 +42,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
             await rt.stop()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/readyz", readyz), *knowledge_routes(),
-                *memory_routes()],
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
+                *knowledge_routes(), *memory_routes(), *admin_routes(), *audit_routes(),
+                *report_routes()],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
     app.state.runtime = rt
     exact, prefixed = endpoints(rt)
     return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed,
-                    passthrough=("/v1/knowledge", "/v1/memory"))
+                    passthrough=("/v1/knowledge", "/v1/memory", "/v1/admin", "/v1/audit",
+                                 "/v1/reports"))
 
 
 async def healthz(request: Request) -> Response:
@@ -63,6 +68,25 @@ async def readyz(request: Request) -> Response:
     if rt.startup_error:
         body["error"] = rt.startup_error
     return json_response(body, 200 if ready else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus exposition (telemetry.metrics); an admin or auditor key when
+    telemetry.metrics_auth is set."""
+    rt: Runtime = request.app.state.runtime
+    if rt.metrics is None:
+        return json_response({"error": {"message": "Metrics are off (telemetry.metrics).",
+                                        "type": "invalid_request_error", "param": None,
+                                        "code": None}}, 404)
+    if rt.settings.telemetry.metrics_auth:
+        try:
+            caller = await rt.keys.authenticate(request.headers.get("authorization"))
+            if not caller.is_auditor:
+                raise PermissionDenied("/metrics needs an admin or auditor key")
+        except HomeportError as e:
+            return error_response(e)
+    body, content_type = rt.metrics.render()
+    return Response(body, media_type=content_type)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -24,6 +24,7 @@ from homeport.errors import (
     InvalidRequest,
     MethodNotAllowed,
     NotFound,
+    PermissionDenied,
 )
 from homeport.runtime import Runtime
 from homeport.telemetry.events import RequestRecord
@@ -109,10 +110,10 @@ class Endpoint:
         if self.ledger_name is None or e.recorded:
             return
         c = request.caller
-        self.rt.ledger.submit(RequestRecord(
+        self.rt.gateway.record(RequestRecord(
             id=new_id("req"), ts=time.time(), endpoint=self.ledger_name, model_requested="",
             key_id=c.key_id if c else None, team=c.team if c else None, status=e.status,
-            error_type=type(e).__name__).row())
+            error_type=type(e).__name__))
 
 
 RouteHandler = Callable[[Runtime, Caller, Request], Awaitable[Response]]
@@ -126,6 +127,8 @@ def authenticated(handler: RouteHandler) -> Callable[[Request], Awaitable[Respon
         rt: Runtime = request.app.state.runtime
         try:
             caller = await rt.keys.authenticate(request.headers.get("authorization"))
+            if caller.reads_only and not request.url.path.startswith(AUDITOR_PATHS):
+                raise auditor_only()
             return await handler(rt, caller, request)
         except HomeportError as e:
             return error_response(e)
@@ -133,8 +136,25 @@ def authenticated(handler: RouteHandler) -> Callable[[Request], Awaitable[Respon
     return endpoint
 
 
+AUDITOR_PATHS = ("/v1/audit", "/v1/reports")
+
+
+def auditor_only() -> PermissionDenied:
+    return PermissionDenied("auditor keys read the audit log and reports only "
+                            f"({', '.join(AUDITOR_PATHS)}); use a member key for this")
+
+
+async def authenticate(rt: Runtime, authorization: str | None) -> Caller:
+    """The caller of a /v1 endpoint that does work (not an auditor-only key), or raise."""
+    caller = await rt.keys.authenticate(authorization)
+    if caller.reads_only:
+        raise auditor_only()
+    return caller
+
+
 def error_response(e: HomeportError) -> Response:
-    return json_response(e.to_dict(), e.status)
+    headers = None if e.retry_after is None else {"retry-after": str(max(1, round(e.retry_after)))}
+    return json_response(e.to_dict(), e.status, headers)
 
 
 class ApiFront:

@@ -111,6 +111,7 @@ async def document(rt: Runtime, caller: Caller, request: Request) -> Response:
     doc = await rt.db.run(rt.knowledge.store.document, kb.id, request.path_params["doc"])
     body = doc.to_dict()
     if request.query_params.get("include") == "chunks":
+        await rt.knowledge.access(caller, "read_document", [kb], document=doc.id)
         body["chunks"] = [{"id": p.chunk_id, "text": p.text, "location": p.location()}
                           for p in await rt.db.run(rt.knowledge.store.chunks, doc.id)]
     return json_response(body)
@@ -119,6 +120,7 @@ async def document(rt: Runtime, caller: Caller, request: Request) -> Response:
 async def delete_document(rt: Runtime, caller: Caller, request: Request) -> Response:
     kb = await rt.knowledge.editable(caller, request.path_params["kb"])
     doc = await rt.db.run(rt.knowledge.store.document, kb.id, request.path_params["doc"])
+    await rt.knowledge.access(caller, "delete_document", [kb], document=doc.id)
     await rt.db.run(rt.knowledge.store.remove_document, kb, doc.id)
     return json_response({"id": doc.id, "object": "knowledge.document.deleted", "deleted": True})
 

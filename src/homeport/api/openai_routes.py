@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from homeport.api import wire
-from homeport.api.asgi import Endpoint, HttpRequest, json_response
+from homeport.api.asgi import Endpoint, HttpRequest, authenticate, json_response
 from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
@@ -23,13 +23,15 @@ from homeport.routing.router import Routing
 from homeport.routing.service import CLIENT_CLOSED, Routed
 from homeport.runtime import Runtime
 from homeport.settings import AUTO_MODEL
+from homeport.telemetry.logs import set_request_id
+from homeport.telemetry.tracing import traceparent_of
 from homeport.types import Caller, ChatRequest, Chunk, Sensitivity, Target
 
 log = logging.getLogger(__name__)
 
 
 async def _authenticated_body(rt: Runtime, request: HttpRequest) -> bytes:
-    request.caller = await rt.keys.authenticate(request.headers.get("authorization"))
+    request.caller = await authenticate(rt, request.headers.get("authorization"))
     return await request.body(rt.settings.max_body_bytes)
 
 
@@ -64,6 +66,7 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
                     endpoint: str) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
+    set_request_id(rid)
     caller = request.caller
     declared = declared_sensitivity(request)
     req, retrieved = await _with_knowledge(rt, caller, req)
@@ -71,7 +74,8 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     req, recalled = await rt.memory.recall_into(caller, req)
     label = max(r.label if r else Sensitivity.PUBLIC for r in (retrieved, recalled))
     conversation = await _conversation(rt, request, asked)
-    opening = rt.gateway.open(req, caller, endpoint, rid, declared, label)
+    opening = rt.gateway.open(req, caller, endpoint, rid, declared, label,
+                              traceparent_of(request.headers))
     try:  # a client that leaves while its request waits for a model frees the queue slot
         if req.stream:
             routed = await until_disconnect(request.receive, opening)
@@ -188,7 +192,7 @@ async def _collect(routed: Routed) -> wire.Collected:
         error = e
         raise
     finally:
-        routed.finish(status, error, collected.usage)
+        routed.finish(status, error, collected.usage, "".join(collected.text))
     return collected
 
 
@@ -199,7 +203,7 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
     try:
         head = encoder.start()  # sent with the first chunk: one write, not two
         async for chunk in routed.chunks():
-            if encoder.citations or turn.wanted:
+            if encoder.citations or turn.wanted or routed.logs_answer:
                 answer.append(chunk.text)
             data = encoder.encode(chunk)
             if head and data:
@@ -219,7 +223,7 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
         status, error = CLIENT_CLOSED, e
         raise
     finally:
-        routed.finish(status, error, encoder.usage)
+        routed.finish(status, error, encoder.usage, "".join(answer))
 
 
 def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
@@ -243,8 +247,10 @@ async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
     if any(not t for t in texts):
         raise InvalidRequest("'input' must not contain empty strings.", param="input")
     rid = wire.new_id("emb")
+    set_request_id(rid)
     target, routing, result = await rt.gateway.embed(body.model, texts, request.caller, rid,
-                                                     declared_sensitivity(request))
+                                                     declared_sensitivity(request),
+                                                     traceparent_of(request.headers))
     dims = len(result.vectors[0]) if result.vectors else 0
     if body.dimensions is not None and body.dimensions != dims:
         raise InvalidRequest(f"This model produces {dims}-dimensional vectors; 'dimensions' "
@@ -256,14 +262,14 @@ async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
 
 
 async def list_models(rt: Runtime, request: HttpRequest) -> ASGIApp:
-    await rt.keys.authenticate(request.headers.get("authorization"))
+    await authenticate(rt, request.headers.get("authorization"))
     virtual = [_model(rt, AUTO_MODEL, "homeport")] if _has_auto(rt) else []
     return json_response({"object": "list", "data": [
         *virtual, *(_model(rt, m.name, m.provider) for m in rt.registry.models)]})
 
 
 async def get_model(rt: Runtime, request: HttpRequest) -> ASGIApp:
-    await rt.keys.authenticate(request.headers.get("authorization"))
+    await authenticate(rt, request.headers.get("authorization"))
     name = request.path.removeprefix(MODELS_PREFIX)
     if name == AUTO_MODEL and _has_auto(rt):
         return json_response(_model(rt, AUTO_MODEL, "homeport"))

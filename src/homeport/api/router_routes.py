@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 from starlette.types import ASGIApp
 
-from homeport.api.asgi import Endpoint, HttpRequest, json_response
+from homeport.api.asgi import Endpoint, HttpRequest, authenticate, json_response
 from homeport.api.openai_routes import declared_sensitivity
 from homeport.api.parse import chat_request, validate
 from homeport.api.schemas import ChatCompletionRequest, _Wire
@@ -25,7 +25,7 @@ class ScanRequest(_Wire):
 
 
 async def scan(rt: Runtime, request: HttpRequest) -> ASGIApp:
-    await rt.keys.authenticate(request.headers.get("authorization"))
+    await authenticate(rt, request.headers.get("authorization"))
     body = validate(ScanRequest, await request.body(rt.settings.max_body_bytes))
     if not rt.settings.privacy.enabled:
         raise InvalidRequest("Scanning is turned off on this server (privacy.enabled).")
@@ -36,7 +36,7 @@ async def scan(rt: Runtime, request: HttpRequest) -> ASGIApp:
 
 
 async def explain(rt: Runtime, request: HttpRequest) -> ASGIApp:
-    caller = await rt.keys.authenticate(request.headers.get("authorization"))
+    caller = await authenticate(rt, request.headers.get("authorization"))
     req = chat_request(validate(ChatCompletionRequest, await request.body(
         rt.settings.max_body_bytes)))
     routing = await rt.router.route(req, caller, "chat", declared_sensitivity(request),

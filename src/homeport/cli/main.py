@@ -61,6 +61,18 @@ def cli() -> None:
 
 
 def main() -> None:
-    from homeport.cli import chat, doctor, kb, keys, memory, models, route, serve  # noqa: F401  (register commands)
+    from homeport.cli import (  # noqa: F401  (register commands)
+        audit,
+        chat,
+        doctor,
+        kb,
+        keys,
+        memory,
+        models,
+        report,
+        route,
+        serve,
+        teams,
+    )
 
     cli()

@@ -14,6 +14,7 @@ from homeport.cli.main import cli, common_options
 from homeport.errors import ConfigError
 from homeport.runtime import Runtime
 from homeport.settings import Settings
+from homeport.telemetry.logs import configure_logging
 
 
 @cli.command()
@@ -22,6 +23,7 @@ from homeport.settings import Settings
 @common_options
 def serve(settings: Settings) -> None:
     """Start the API server. Models load in the background; /readyz turns 200 when ready."""
+    configure_logging(settings.telemetry, settings.log_level)
     runtime = Runtime(settings)
     for provider in runtime.registry.providers.values():
         check = getattr(provider, "verify", None)
@@ -39,7 +41,8 @@ def serve(settings: Settings) -> None:
     host, port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(
         create_app(settings, runtime), loop="uvloop", http="httptools", lifespan="on",
-        access_log=False, log_level=settings.log_level.lower(), timeout_graceful_shutdown=30,
+        access_log=False, log_level=settings.log_level.lower(), log_config=None,
+        timeout_graceful_shutdown=30,
         proxy_headers=False))
     runtime.on_fatal = lambda: setattr(server, "should_exit", True)
     display = f"[{host}]" if ":" in host else host

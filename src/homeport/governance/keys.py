@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import orjson
 from sqlalchemy import or_, select, update
 
 from homeport.errors import AuthenticationFailed, InvalidRequest, NotFound
+from homeport.governance.limits import Limits
+from homeport.governance.teams import LIMIT_FIELDS, TeamStore, check_limits, limits_dict, limits_of
 from homeport.storage.db import Database
 from homeport.storage.schema import api_keys
 from homeport.types import Caller
@@ -32,6 +36,21 @@ class KeyInfo:
     roles: tuple[str, ...]
     created_at: float
     revoked_at: float | None
+    allowed_models: tuple[str, ...] | None = None
+    allowed_kbs: tuple[str, ...] | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "object": "api_key", "prefix": self.prefix, "name": self.name,
+                "team": self.team, "roles": list(self.roles),
+                "allowed_models": _list(self.allowed_models),
+                "allowed_knowledge_bases": _list(self.allowed_kbs),
+                **limits_dict(self.limits), "created_at": int(self.created_at),
+                "revoked_at": int(self.revoked_at) if self.revoked_at else None}
+
+
+def _list(v: tuple[str, ...] | None) -> list[str] | None:
+    return None if v is None else list(v)
 
 
 def hash_key(key: str) -> str:
@@ -47,26 +66,71 @@ class KeyStore:
     # --- management (blocking; CLI calls them directly, the API through Database.run) ---
 
     def create(self, team: str, name: str = "", roles: tuple[str, ...] = ("member",),
-               key: str | None = None) -> tuple[str, KeyInfo]:
-        """Create a key; returns the plaintext (shown once) and its record."""
-        if not team.strip():
+               key: str | None = None, allowed_models: list[str] | None = None,
+               allowed_kbs: list[str] | None = None, **limits: Any) -> tuple[str, KeyInfo]:
+        """Create a key (and its team if new); returns the plaintext (shown once) and its
+        record. `allowed_*` None: no restriction; limits: see governance.limits.Limits."""
+        team = team.strip()
+        if not team:
             raise InvalidRequest("team must not be empty", param="team")
         unknown = [r for r in roles if r not in ROLES]
-        if unknown:
-            raise InvalidRequest(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}",
-                                 param="roles")
+        if unknown or not roles:
+            raise InvalidRequest(f"unknown role {unknown[0] if unknown else ''!r}; roles are "
+                                 f"{', '.join(ROLES)}", param="roles")
+        values = check_limits(limits)
         key = key or KEY_PREFIX + secrets.token_urlsafe(32)
-        info = KeyInfo(id="key_" + secrets.token_hex(8), prefix=key[:PREFIX_LEN], name=name,
-                       team=team,
-                       roles=tuple(roles), created_at=time.time(), revoked_at=None)
+        key_id = "key_" + secrets.token_hex(8)
         with self._db.engine.begin() as conn:
+            TeamStore(self._db).ensure(conn, team)
             conn.execute(api_keys.insert().values(
-                id=info.id, hash=hash_key(key), prefix=info.prefix, name=name, team=team,
-                roles=",".join(roles), created_at=info.created_at))
-        return key, info
+                id=key_id, hash=hash_key(key), prefix=key[:PREFIX_LEN], name=name, team=team,
+                roles=",".join(roles), created_at=time.time(),
+                allowed_models=_json(allowed_models), allowed_kbs=_json(allowed_kbs), **values))
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).mappings().one()
+        self._cache.clear()
+        return key, _info(row)
 
-    def list(self, include_revoked: bool = False) -> list[KeyInfo]:
+    def update(self, key_id: str, **changes: Any) -> KeyInfo:
+        """Change a key's name, roles, allowed models / knowledge bases or limits."""
+        values: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name in ("allowed_models", "allowed_kbs"):
+                values[name] = _json(value)
+            elif name == "roles":
+                if not value or any(r not in ROLES for r in value):
+                    raise InvalidRequest(f"roles are {', '.join(ROLES)}", param="roles")
+                values[name] = ",".join(value)
+            elif name == "name":
+                values[name] = str(value)
+            elif name in LIMIT_FIELDS:
+                values.update(check_limits({name: value}))
+            else:
+                raise InvalidRequest(f"unknown key field {name!r}", param=name)
+        with self._db.engine.begin() as conn:
+            if values:
+                conn.execute(update(api_keys).where(api_keys.c.id == key_id,
+                                                    api_keys.c.revoked_at.is_(None))
+                             .values(**values))
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id,
+                                                      api_keys.c.revoked_at.is_(None))
+                               ).mappings().first()
+        if row is None:
+            raise NotFound(f"no active key {key_id!r}; list them with `homeport keys list`",
+                           param="key")
+        self._cache.clear()
+        return _info(row)
+
+    def get(self, key_id: str) -> KeyInfo:
+        with self._db.engine.connect() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no key {key_id!r}", param="key")
+        return _info(row)
+
+    def list(self, include_revoked: bool = False, team: str | None = None) -> list[KeyInfo]:
         q = select(api_keys).order_by(api_keys.c.created_at)
+        if team is not None:
+            q = q.where(api_keys.c.team == team)
         if not include_revoked:
             q = q.where(api_keys.c.revoked_at.is_(None))
         with self._db.engine.connect() as conn:
@@ -113,7 +177,9 @@ class KeyStore:
         if row is None or row["revoked_at"] is not None:
             return None
         return Caller(key_id=row["id"], team=row["team"],
-                      roles=frozenset(row["roles"].split(",")))
+                      roles=frozenset(row["roles"].split(",")),
+                      allowed_models=_set(row["allowed_models"]),
+                      allowed_kbs=_set(row["allowed_kbs"]))
 
     # --- the request path ---
 
@@ -141,8 +207,24 @@ class KeyStore:
         return caller
 
 
-def _info(row: object) -> KeyInfo:
-    r = dict(row)  # type: ignore[call-overload]
+def _json(names: list[str] | None) -> str | None:
+    if names is None:
+        return None
+    cleaned = sorted({n.strip() for n in names if n.strip()})
+    return orjson.dumps(cleaned).decode()
+
+
+def _set(text: str | None) -> frozenset[str] | None:
+    return None if text is None else frozenset(orjson.loads(text))
+
+
+def _tuple(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(orjson.loads(text))
+
+
+def _info(row: Any) -> KeyInfo:
+    r = dict(row)
     return KeyInfo(id=r["id"], prefix=r["prefix"], name=r["name"], team=r["team"],
                    roles=tuple(r["roles"].split(",")), created_at=r["created_at"],
-                   revoked_at=r["revoked_at"])
+                   revoked_at=r["revoked_at"], allowed_models=_tuple(r.get("allowed_models")),
+                   allowed_kbs=_tuple(r.get("allowed_kbs")), limits=limits_of(r))

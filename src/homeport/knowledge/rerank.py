@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import aiohttp
@@ -28,6 +29,8 @@ class Reranker:
     def __init__(self, cfg: RerankConfig):
         self.cfg = cfg
         self._session: aiohttp.ClientSession | None = None
+        # awaited with the documents before they are sent (the audit record of the egress)
+        self.before_send: Callable[[list[str]], Awaitable[None]] | None = None
 
     async def rerank(self, query: str, passages: list[Passage],
                      sensitivity: Sensitivity) -> list[Passage]:
@@ -39,8 +42,11 @@ class Reranker:
             log.info("rerank skipped: %s content, reranker cleared up to %s", sensitivity,
                      self.cfg.clearance)
             return passages
-        body = {"model": self.cfg.model, "query": query,
-                "documents": [p.text for p in passages], "top_n": len(passages)}
+        documents = [p.text for p in passages]
+        body = {"model": self.cfg.model, "query": query, "documents": documents,
+                "top_n": len(passages)}
+        if self.before_send is not None:
+            await self.before_send([query, *documents])
         try:
             async with self._client().post(f"{self.cfg.base_url}/rerank",
                                            data=orjson.dumps(body)) as resp:

@@ -13,10 +13,10 @@ import contextlib
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -58,6 +58,13 @@ class Retrieved:
     label: Sensitivity  # the highest label among the passages' knowledge bases
 
 
+# (caller, action, knowledge base names, details) -> recorded in the audit log
+AccessAudit = Callable[[Caller, str, list[str], dict[str, Any]], Awaitable[None]]
+# (provider, model, texts) -> the audit record of texts leaving for a provider, durable when it
+# returns; embedded (in-process) providers are not egress
+EgressAudit = Callable[[Provider, str, list[str]], Awaitable[None]]
+
+
 class KnowledgeService:
     def __init__(self, settings: Settings, db: Database, registry: Registry, scanner: Scanner):
         self.settings = settings
@@ -75,6 +82,14 @@ class KnowledgeService:
                                  settings.data_dir / "ingest", self._tokenizer())
         self.reranker = Reranker(self.cfg.rerank) if self.cfg.rerank else None
         self._dims: dict[str, int] = {}
+        self.audit: AccessAudit | None = None  # governance records knowledge access with it
+        self.egress: EgressAudit | None = None  # ...and what leaves for providers
+
+    async def access(self, caller: Caller, action: str, kbs: Sequence[KnowledgeBase],
+                     **details: Any) -> None:
+        """Record who touched which knowledge (the audit log; durable when this returns)."""
+        if self.audit is not None:
+            await self.audit(caller, action, [kb.name for kb in kbs], details)
 
     async def close(self) -> None:
         await self.ingestor.close()
@@ -95,8 +110,10 @@ class KnowledgeService:
                              "provider cleared for it (set knowledge.embedding_model)",
                              param="sensitivity")
         dims = await self.dimensions(model)
-        return await self.store.db.run(lambda: self.store.create(
+        kb = await self.store.db.run(lambda: self.store.create(
             name, caller.team, label, list(readers), model, dims, caller.key_id))
+        await self.access(caller, "create", [kb], sensitivity=str(label))
+        return kb
 
     async def readable(self, caller: Caller) -> list[KnowledgeBase]:
         return [kb for kb in await self.store.db.run(self.store.bases)
@@ -118,6 +135,7 @@ class KnowledgeService:
 
     async def delete(self, caller: Caller, name: str) -> KnowledgeBase:
         kb = await self.editable(caller, name)
+        await self.access(caller, "delete", [kb])
         staged = await self.store.db.run(self.jobs.staged_paths, kb.id)
         await self.store.db.run(self.store.drop, kb)
         for path in staged:
@@ -145,6 +163,8 @@ class KnowledgeService:
                 raise InvalidRequest("no files: send one or more files in the multipart field "
                                      "'file'", param="file")
             job_id = await self.store.db.run(self.jobs.create, kb.id, caller.key_id, staged)
+            await self.access(caller, "upload", [kb], job_id=job_id,
+                              files=[source for source, _, _ in staged])
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -176,6 +196,8 @@ class KnowledgeService:
                         default=Sensitivity.PUBLIC)
             passages = await rerank.rerank(query, passages, max(level, seen.detected))
         passages = passages[:k]
+        await self.access(caller, "search", kbs, mode=mode,
+                          documents=sorted({p.document_id for p in passages}))
         return Retrieved(passages, {kb.id: kb.name for kb in kbs},
                          max((passage_label(p, labels[p.kb_id]) for p in passages),
                              default=Sensitivity.PUBLIC))
@@ -185,6 +207,7 @@ class KnowledgeService:
     async def _embed_query(self, model: str, text: str) -> np.ndarray:
         target = self.registry.resolve(model, "embedding")
         provider = self.registry.providers[target.provider]
+        await self._egress(provider, target.upstream_model or target.name, [text])
         result = await provider.embed([text], target.upstream_model or target.name)
         return np.asarray(result.vectors[0], dtype=np.float32)
 
@@ -200,8 +223,13 @@ class KnowledgeService:
                                  f"({', '.join(sorted(found.entity_types))}); the embedding "
                                  f"provider {provider.name!r} is cleared up to "
                                  f"{provider.clearance}: nothing was sent")
+        await self._egress(provider, target.upstream_model or target.name, texts)
         result = await provider.embed(texts, target.upstream_model or target.name)
         return np.asarray(result.vectors, dtype=np.float32)
+
+    async def _egress(self, provider: Provider, model: str, texts: list[str]) -> None:
+        if self.egress is not None and not provider.in_process:
+            await self.egress(provider, model, texts)
 
     async def dimensions(self, model: str) -> int:
         if model not in self._dims:

@@ -41,6 +41,9 @@ class KnowledgeBase:
     created_at: float
 
     def readable_by(self, caller: Caller) -> bool:
+        if (self.kind == "documents" and caller.allowed_kbs is not None
+                and self.name not in caller.allowed_kbs):
+            return False  # the key is scoped to other bases
         return (caller.is_admin or caller.team == self.team or caller.team in self.readers
                 or f"key:{caller.key_id}" in self.readers)
 

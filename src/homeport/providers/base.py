@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from homeport.errors import InvalidRequest
 from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Sensitivity, Tier
@@ -27,12 +27,21 @@ class Provider(ABC):
     """
 
     capabilities = Capabilities()
+    in_process = False  # runs inside Homeport (embedded): calling it sends nothing anywhere
 
     def __init__(self, name: str, *, tier: Tier, clearance: Sensitivity, region: str | None):
         self.name = name
         self.tier = tier
         self.clearance = clearance
         self.region = region
+        self.dispatching = 0  # requests sent here whose egress record is being written
+
+    def current_load(self) -> Load:
+        """`load()` plus requests already on their way (routing counts them as in flight)."""
+        load = self.load()
+        if self.dispatching:
+            load = replace(load, in_flight=load.in_flight + self.dispatching)
+        return load
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Open connections, load weights. Called once before serving."""

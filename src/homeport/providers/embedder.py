@@ -33,6 +33,7 @@ T = TypeVar("T")
 class EmbedderProvider(Provider):
     capabilities = Capabilities(chat=False, completions=False, embeddings=True, tools=False,
                                 json_schema=False)
+    in_process = True
 
     def __init__(self, cfg: Config):
         super().__init__(cfg.name, tier=cfg.effective_tier(),

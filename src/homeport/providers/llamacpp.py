@@ -40,6 +40,7 @@ _PASSTHROUGH = ("presence_penalty", "frequency_penalty", "top_k", "min_p", "repe
 
 class LlamaCppProvider(Provider):
     capabilities = Capabilities(tools=True, json_schema=True)
+    in_process = True
 
     def __init__(self, cfg: Config):
         super().__init__(cfg.name, tier=cfg.effective_tier(),

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from homeport.errors import (
     RETRIABLE,
@@ -73,6 +73,9 @@ def plan(decision: Decision, privacy: Classification | None, providers: dict[str
             for t in decision.candidates]
 
 
+Egress = Callable[["Step", Any, int], Awaitable[None]]
+
+
 @dataclass(slots=True)
 class Guard:
     """Everything dispatch needs to keep content where policy says."""
@@ -81,6 +84,10 @@ class Guard:
     maskable: Collection[str]
     queue_timeout_s: float
     texts: list[str]  # the request's texts, in `request_texts` order
+    # awaited before anything is sent to a provider (the durable audit record); its failure
+    # stops the attempt: nothing leaves unrecorded
+    egress: Egress | None = None
+    attempt: int = 0  # attempts audited so far
 
 
 @dataclass(slots=True)
@@ -119,6 +126,7 @@ async def open_stream(decision: Decision, providers: dict[str, Provider], req: C
         if step.action == Action.MASK:
             masked = masked or _mask(req, guard)
             r, pseudo = masked
+        await _audit(guard, step, r, providers[step.target.provider])
         stream = providers[step.target.provider].stream(r, step.target.model)
         try:
             first: Chunk | None = await anext(stream)
@@ -140,11 +148,25 @@ async def embed(decision: Decision, providers: dict[str, Provider], texts: list[
     assert all(s.action != Action.MASK for s in steps), "embeddings are never pseudonymised"
 
     async def attempt(step: Step) -> tuple[Target, EmbedResult]:
+        await _audit(guard, step, texts, providers[step.target.provider])
         return step.target, await providers[step.target.provider].embed(texts,
                                                                         step.target.model)
 
     (target, result), attempts = await _first_cleared(steps, attempt, guard)
     return target, attempts, result
+
+
+async def _audit(guard: Guard, step: Step, payload: Any, provider: Provider) -> None:
+    """The egress record, durable before anything is sent; meanwhile the request counts as
+    in flight on `provider`, so concurrent routing sees the load it is about to get."""
+    if guard.egress is None:
+        return
+    guard.attempt += 1
+    provider.dispatching += 1
+    try:
+        await guard.egress(step, payload, guard.attempt)
+    finally:
+        provider.dispatching -= 1
 
 
 async def _first_cleared(steps: list[Step], attempt: Callable[[Step], Awaitable[T]],

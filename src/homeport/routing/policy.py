@@ -58,6 +58,10 @@ class Policy:
         return any(_uses_assessment(r.when) and r.when.kind != "embedding"
                    for r in self.routing.rules)
 
+    def uses_budget(self) -> bool:
+        """Whether some rule looks at the remaining budget."""
+        return any(r.when.max_budget_remaining is not None for r in self.routing.rules)
+
     def needs_assessment(self, req: ChatRequest, ctx: RoutingContext) -> bool:
         """Whether deciding `req` in `ctx` reaches a rule that asks for the task or complexity:
         rules are walked in order, and one that holds without them ends the walk."""

@@ -26,7 +26,11 @@ from homeport.types import Caller, ChatRequest, Decision, Finding, Sensitivity
 
 Assess = Callable[[str], Awaitable[Assessment]]
 INLINE_SCAN_CHARS = 32_000  # longer texts are scanned in a worker thread
-BudgetHook = Callable[[Caller], float | None]
+BudgetHook = Callable[[Caller], Awaitable[float | None]]
+
+
+async def _no_budget(caller: Caller) -> float | None:
+    return None
 
 
 @dataclass(slots=True)
@@ -57,7 +61,7 @@ class Router:
         self.scanner = scanner
         self.assess = assess
         self.complexity_threshold = complexity_threshold
-        self.budget_remaining: BudgetHook = lambda caller: None  # governance fills this hook
+        self.budget_remaining: BudgetHook = _no_budget  # governance fills this hook
 
     async def route(self, req: ChatRequest, caller: Caller, kind: str,
                     declared: Sensitivity = Sensitivity.PUBLIC, *,
@@ -76,9 +80,10 @@ class Router:
         privacy = scan() if sum(map(len, scanned)) < INLINE_SCAN_CHARS else \
             await asyncio.to_thread(scan)
         ctx = RoutingContext(
-            caller, kind, {n: p.load() for n, p in self.registry.providers.items()},
+            caller, kind, {n: p.current_load() for n, p in self.registry.providers.items()},
             privacy=privacy, prompt_tokens=sum(len(t) for t in texts) // 4,
-            budget_remaining=self.budget_remaining(caller),
+            budget_remaining=await self.budget_remaining(caller)
+            if self.policy.uses_budget() else None,
             complexity_threshold=(DEFAULT_COMPLEXITY_THRESHOLD if self.complexity_threshold
                                   is None else self.complexity_threshold))
         ctx = await self._assessed(req, ctx, full)

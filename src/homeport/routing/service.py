@@ -1,12 +1,21 @@
-"""The gateway service: decide, dispatch, and record every request. The API and CLI call this."""
+"""The gateway service: govern, decide, dispatch, price and record every request.
+
+The API and CLI call this. Governance (allowed models, rate limits, budgets, the egress audit)
+wraps routing and dispatch; when a request ends it is priced (economics) and handed to the
+observers (metrics, traces, access log) and the ledger.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Protocol
 
+from homeport.economics.cost import CostModel
 from homeport.errors import HomeportError
+from homeport.governance.service import Admission, Governance
+from homeport.privacy.scanner import request_texts
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
 from homeport.routing.router import Router, Routing
@@ -19,10 +28,13 @@ from homeport.types import (
     EmbedResult,
     Sensitivity,
     Target,
+    Tier,
     Usage,
 )
 
+log = logging.getLogger(__name__)
 CLIENT_CLOSED = 499  # nginx's code for "client closed the request", recorded in the ledger
+Observer = Callable[[RequestRecord], None]
 
 
 class Recorder(Protocol):
@@ -33,23 +45,29 @@ class Recorder(Protocol):
 
 class Gateway:
     def __init__(self, settings: Settings, registry: Registry, router: Router,
-                 recorder: Recorder):
+                 recorder: Recorder, governance: Governance, costs: CostModel,
+                 observers: Sequence[Observer] = ()):
         self.settings = settings
         self.registry = registry
         self.router = router
         self.recorder = recorder
+        self.governance = governance
+        self.costs = costs
+        self.observers = list(observers)
+        self.unpriced: set[str] = set()  # cloud models warned about once
 
     async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str,
                    declared: Sensitivity = Sensitivity.PUBLIC,
-                   labels: Sensitivity = Sensitivity.PUBLIC) -> Routed:
+                   labels: Sensitivity = Sensitivity.PUBLIC,
+                   traceparent: str | None = None) -> Routed:
         """Start a generation on the first cleared candidate that answers; errors are recorded.
         `labels`: the highest label of the knowledge passages in the request."""
-        call = Call(self, rid, endpoint, req.model, caller, req.stream)
+        call = Call(self, rid, endpoint, req.model, caller, req.stream, traceparent)
         try:
-            routing = await self.router.route(req, caller, "chat", declared, labels=labels)
-            call.routed(routing)
+            routing = await call.govern_and_route(req, "chat", declared, labels=labels)
+            guard = call.guard(routing)
             opened = await dispatch.open_stream(routing.decision, self.registry.providers, req,
-                                                routing.guard(self.settings))
+                                                guard)
         except HomeportError as e:
             call.finish(e.status, e)
             raise
@@ -61,14 +79,13 @@ class Gateway:
 
     async def embed(self, model: str, texts: list[str], caller: Caller, rid: str,
                     declared: Sensitivity = Sensitivity.PUBLIC,
-                    ) -> tuple[Target, Routing, EmbedResult]:
-        call = Call(self, rid, "embeddings", model, caller, False)
+                    traceparent: str | None = None) -> tuple[Target, Routing, EmbedResult]:
+        call = Call(self, rid, "embeddings", model, caller, False, traceparent)
         try:
-            routing = await self.router.route(ChatRequest(model=model), caller, "embedding",
-                                              declared, texts=texts)
-            call.routed(routing)
+            routing = await call.govern_and_route(ChatRequest(model=model), "embedding",
+                                                  declared, texts=texts)
             target, attempts, result = await dispatch.embed(
-                routing.decision, self.registry.providers, texts, routing.guard(self.settings))
+                routing.decision, self.registry.providers, texts, call.guard(routing))
         except HomeportError as e:
             call.finish(e.status, e)
             raise
@@ -80,24 +97,70 @@ class Gateway:
         call.finish(200)
         return target, routing, result
 
+    def record(self, record: RequestRecord) -> None:
+        """A finished request: observers first (metrics, traces, log), then the ledger."""
+        for observe in self.observers:
+            observe(record)
+        self.recorder.submit(record.row())
+
 
 class Call:
-    """Timing and outcome of one request, turned into a RequestRecord when it ends."""
+    """Timing, governance and outcome of one request, turned into a priced RequestRecord."""
 
     def __init__(self, gw: Gateway, rid: str, endpoint: str, model: str, caller: Caller,
-                 stream: bool):
+                 stream: bool, traceparent: str | None = None):
         self._gw = gw
         self._t0 = time.perf_counter()
+        self._dispatched: float | None = None
+        self.caller = caller
         self.usage: Usage | None = None
+        self.admission: Admission | None = None
+        self.routing: Routing | None = None
         self.record = RequestRecord(id=rid, ts=time.time(), endpoint=endpoint,
                                     model_requested=model, key_id=caller.key_id,
-                                    team=caller.team, stream=stream)
+                                    team=caller.team, stream=stream, traceparent=traceparent)
         self._done = False
 
     def _ms(self) -> float:
         return round((time.perf_counter() - self._t0) * 1000, 3)
 
+    async def govern_and_route(self, req: ChatRequest, kind: str, declared: Sensitivity,
+                               texts: list[str] | None = None,
+                               labels: Sensitivity = Sensitivity.PUBLIC) -> Routing:
+        gov = self._gw.governance
+        gov.allow_model(self.caller, req.model)
+        sent = texts if texts is not None else request_texts(req)
+        estimate = sum(map(len, sent)) // 4
+        if self._gw.settings.telemetry.log_prompts:
+            self.record.prompt_text = "\n".join(sent)
+        self.admission = await gov.admit(self.caller, estimate)
+        routing = await self._gw.router.route(req, self.caller, kind, declared, texts=texts,
+                                              labels=labels)
+        self.routed(routing)
+        routing.decision = await gov.limit_decision(
+            self.caller, routing.decision, req, routing.context.prompt_tokens, self.admission,
+            self.record.id)
+        self.record.reasons = "; ".join(routing.decision.reasons)[:2000]
+        self._dispatched = time.perf_counter()
+        return routing
+
+    def guard(self, routing: Routing) -> dispatch.Guard:
+        guard = routing.guard(self._gw.settings)
+        guard.egress = self.egress
+        return guard
+
+    async def egress(self, step: dispatch.Step, payload: Any, attempt: int) -> None:
+        """Audit, durably, what is about to leave for `step`'s provider."""
+        assert self.routing is not None
+        privacy = self.routing.privacy
+        await self._gw.governance.egress(
+            self.record.id, self.caller, step.target, self.routing.decision.rule,
+            self.routing.context.sensitivity,
+            sorted(privacy.entity_types) if privacy is not None else [],
+            step.action == dispatch.Action.MASK, payload, attempt)
+
     def routed(self, routing: Routing) -> None:
+        self.routing = routing
         r, d = self.record, routing.decision
         r.rule = d.rule
         r.reasons = "; ".join(d.reasons)[:2000]
@@ -125,7 +188,31 @@ class Call:
         if self.usage is not None:
             r.prompt_tokens, r.completion_tokens = (self.usage.prompt_tokens,
                                                     self.usage.completion_tokens)
-        self._gw.recorder.submit(r.row())
+        self._price()
+        if self.admission is not None:
+            self._gw.governance.settle(self.admission, r.cost, r.tier,
+                                       r.prompt_tokens + r.completion_tokens)
+        self._gw.record(r)
+
+    def _price(self) -> None:
+        """Cloud calls at list price, local ones at energy + amortisation; all of them also at
+        the reference cloud model's price (what self-hosting saved)."""
+        r, costs = self.record, self._gw.costs
+        if r.provider is None or r.model_used is None:
+            return
+        provider = self._gw.registry.providers[r.provider]
+        r.tier = str(provider.tier)
+        if provider.tier == Tier.CLOUD:
+            r.cost = costs.cloud(r.model_used, r.prompt_tokens, r.completion_tokens)
+            if r.model_used in costs.unknown_models and r.model_used not in self._gw.unpriced:
+                self._gw.unpriced.add(r.model_used)
+                log.warning("no price for the cloud model %r: its calls cost 0 in reports; add "
+                            "it under economics.prices", r.model_used)
+        else:
+            busy = time.perf_counter() - (self._dispatched or self._t0)
+            r.busy_s = round(busy, 4)
+            r.cost, r.energy_wh = costs.local(busy, provider.load().slots or 1)
+        r.cost_equivalent = costs.equivalent(r.prompt_tokens, r.completion_tokens)
 
 
 class Routed:
@@ -140,8 +227,16 @@ class Routed:
     def chunks(self) -> AsyncIterator[Chunk]:
         return self._opened.chunks()
 
+    @property
+    def logs_answer(self) -> bool:
+        """Whether the answer text goes to logs and traces (telemetry.log_prompts)."""
+        return self.call.record.prompt_text is not None
+
     def finish(self, status: int = 200, error: BaseException | None = None,
-               usage: Usage | None = None) -> None:
-        """Record the outcome; `usage` as reported by the last chunk that carried it."""
+               usage: Usage | None = None, answer: str | None = None) -> None:
+        """Record the outcome; `usage` as reported by the last chunk that carried it;
+        `answer` only when `logs_answer`."""
         self.call.usage = usage
+        if self.logs_answer:
+            self.call.record.answer_text = answer
         self.call.finish(status, error)

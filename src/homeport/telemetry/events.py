@@ -37,6 +37,9 @@ class RequestRecord:
     cost_equivalent: float | None = None  # the same tokens at the reference cloud model's price
     energy_wh: float | None = None
     busy_s: float | None = None  # seconds a local provider worked on it
+    # prompt and answer text, only with telemetry.log_prompts (never stored in the ledger)
+    prompt_text: str | None = None
+    answer_text: str | None = None
     traceparent: str | None = None  # the client's W3C traceparent header, when valid
 
     def row(self) -> dict[str, Any]:

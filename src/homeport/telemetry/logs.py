@@ -110,7 +110,8 @@ def access_log(record: RequestRecord, log_prompts: bool = False) -> None:
               "error_type": r.error_type, "prompt_tokens": r.prompt_tokens,
               "completion_tokens": r.completion_tokens, "latency_ms": r.latency_ms,
               "ttft_ms": r.ttft_ms, "cost": r.cost, "stream": r.stream}
-    # log_prompts: the record carries no prompt or answer text yet; when it does, add it here
+    if log_prompts:
+        fields.update(prompt=r.prompt_text, answer=r.answer_text)
     target = f"{r.provider}/{r.model_used}" if r.provider else "-"
     logger.info("%s %s -> %s %d", r.endpoint, r.model_requested or "-", target, r.status,
                 extra={"request_id": r.id,

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from homeport.settings_ops import TelemetryConfig
 from homeport.telemetry.events import RequestRecord
 
@@ -140,8 +142,15 @@ def span_attributes(record: RequestRecord) -> dict[str, Any]:
 
 def content_attributes(record: RequestRecord) -> dict[str, Any]:
     """Prompt and answer text (gen_ai.input.messages / gen_ai.output.messages), only with
-    telemetry.log_prompts. The record carries no text yet, so there is nothing to add."""
-    return {}
+    telemetry.log_prompts (the record carries text only then)."""
+    out: dict[str, Any] = {}
+    if record.prompt_text is not None:
+        out["gen_ai.input.messages"] = orjson.dumps([{"role": "user", "parts": [
+            {"type": "text", "content": record.prompt_text}]}]).decode()
+    if record.answer_text is not None:
+        out["gen_ai.output.messages"] = orjson.dumps([{"role": "assistant", "parts": [
+            {"type": "text", "content": record.answer_text}]}]).decode()
+    return out
 
 
 def _build(cfg: TelemetryConfig, endpoint: str) -> tuple[TracerProvider, Tracer]:

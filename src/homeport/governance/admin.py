@@ -1,0 +1,77 @@
+"""Admin actions on teams and keys, each recorded in the audit log. Blocking: the CLI calls
+them directly, the API through Database.run. `actor` is the admin's key id, or "cli"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeport.errors import InvalidRequest
+from homeport.governance.audit import AuditLog, Entry
+from homeport.governance.keys import KeyInfo, KeyStore
+from homeport.governance.teams import Team, TeamStore
+from homeport.settings import AUTO_MODEL
+
+
+class Admin:
+    def __init__(self, keys: KeyStore, teams: TeamStore, audit: AuditLog,
+                 known_models: Callable[[], set[str]]):
+        self.keys = keys
+        self.teams = teams
+        self.audit = audit
+        self._known_models = known_models
+
+    def create_team(self, actor: str, name: str, description: str = "", **limits: Any) -> Team:
+        team = self.teams.create(name, description, **limits)
+        self._log(actor, "create_team", team.name, team.to_dict())
+        return team
+
+    def update_team(self, actor: str, name: str, description: str | None = None,
+                    **limits: Any) -> Team:
+        team = self.teams.update(name, description, **limits)
+        self._log(actor, "update_team", name, {**limits, "description": description})
+        return team
+
+    def delete_team(self, actor: str, name: str) -> Team:
+        team = self.teams.delete(name)
+        self._log(actor, "delete_team", name, {})
+        return team
+
+    def create_key(self, actor: str, team: str, name: str = "",
+                   roles: tuple[str, ...] = ("member",), allowed_models: list[str] | None = None,
+                   allowed_kbs: list[str] | None = None, **limits: Any) -> tuple[str, KeyInfo]:
+        self._check_models(allowed_models)
+        key, info = self.keys.create(team, name, roles, allowed_models=allowed_models,
+                                     allowed_kbs=allowed_kbs, **limits)
+        self._log(actor, "create_key", info.id, _public(info))
+        return key, info
+
+    def update_key(self, actor: str, key_id: str, **changes: Any) -> KeyInfo:
+        self._check_models(changes.get("allowed_models"))
+        info = self.keys.update(key_id, **changes)
+        self._log(actor, "update_key", key_id, changes)
+        return info
+
+    def revoke_key(self, actor: str, id_or_prefix: str) -> KeyInfo:
+        info = self.keys.revoke(id_or_prefix)
+        self._log(actor, "revoke_key", info.id, {"team": info.team})
+        return info
+
+    def _check_models(self, names: list[str] | None) -> None:
+        if names is None:
+            return
+        known = self._known_models() | {AUTO_MODEL}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise InvalidRequest(f"unknown model {unknown[0]!r} in allowed_models; models are "
+                                 f"{', '.join(sorted(known))}", param="allowed_models")
+
+    def _log(self, actor: str, action: str, target: str, details: dict[str, Any]) -> None:
+        self.audit.append([Entry("admin", {"action": action, "target": target,
+                                           "details": details}, actor=actor)])
+
+
+def _public(info: KeyInfo) -> dict[str, Any]:
+    d = info.to_dict()
+    d.pop("created_at", None)
+    return d
