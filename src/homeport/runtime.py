@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from homeport.economics.cost import CostModel
 from homeport.economics.prices import PriceCatalog
+from homeport.economics.rollup import DAY, Rollup
 from homeport.governance.admin import Admin
 from homeport.governance.keys import KeyStore
 from homeport.governance.service import Governance, payload_hash
@@ -109,6 +111,7 @@ class Runtime:
             self.knowledge.ingestor.start()  # resumes jobs a stopped server left unfinished
             self.memory.start()
             await self._warm_router()
+            await asyncio.to_thread(self._warm_reports)
         except Exception as e:
             self.startup_error = f"loading models failed: {e}"
             log.error("%s", self.startup_error)
@@ -123,6 +126,16 @@ class Runtime:
         if self.assessor is not None and self.policy.uses_assessment():
             await self.assessor.prepare()
         self.router_ready = True
+
+    def _warm_reports(self) -> None:
+        """Roll up the last 90 days of the ledger now, so the first report is fast."""
+        lag = 3600.0
+        first = int((time.time() - 90 * DAY) // DAY)
+        try:
+            Rollup(self.db, lag_s=lag, build_budget_s=60).ensure(
+                first, int((time.time() - lag) // DAY))
+        except Exception:
+            log.exception("rolling up the ledger failed; reports will read it directly")
 
     async def start_assessor(self) -> TaskAssessor | None:
         """For commands: start only the embedding model the task assessor uses."""

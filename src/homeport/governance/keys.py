@@ -80,7 +80,7 @@ class KeyStore:
         values = check_limits(limits)
         key = key or KEY_PREFIX + secrets.token_urlsafe(32)
         key_id = "key_" + secrets.token_hex(8)
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             TeamStore(self._db).ensure(conn, team)
             conn.execute(api_keys.insert().values(
                 id=key_id, hash=hash_key(key), prefix=key[:PREFIX_LEN], name=name, team=team,
@@ -106,7 +106,7 @@ class KeyStore:
                 values.update(check_limits({name: value}))
             else:
                 raise InvalidRequest(f"unknown key field {name!r}", param=name)
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             if values:
                 conn.execute(update(api_keys).where(api_keys.c.id == key_id,
                                                     api_keys.c.revoked_at.is_(None))
@@ -141,7 +141,7 @@ class KeyStore:
         arg = id_or_prefix
         prefix = (api_keys.c.prefix == arg[:PREFIX_LEN] if len(arg) >= PREFIX_LEN
                   else api_keys.c.prefix.startswith(arg, autoescape=True))
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             rows = conn.execute(select(api_keys).where(
                 api_keys.c.revoked_at.is_(None),
                 or_(api_keys.c.id == arg, api_keys.c.hash == hash_key(arg), prefix),

@@ -79,7 +79,7 @@ class TeamStore:
     def create(self, name: str, description: str = "", **limits: Any) -> Team:
         name = check_name(name)
         values = check_limits(limits)
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             if _row(conn, name) is not None:
                 raise InvalidRequest(f"team {name!r} exists; change it with "
                                      f"`homeport teams set {name}`", param="name")
@@ -110,7 +110,7 @@ class TeamStore:
         values = check_limits(limits)
         if description is not None:
             values["description"] = description
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             if _row(conn, name) is None:
                 raise NotFound(f"no team {name!r}", param="team")
             if values:
@@ -119,7 +119,7 @@ class TeamStore:
 
     def delete(self, name: str) -> Team:
         """Remove a team that has no active keys left."""
-        with self._db.engine.begin() as conn:
+        with self._db.writing() as conn:
             row = _row(conn, name)
             if row is None:
                 raise NotFound(f"no team {name!r}", param="team")

@@ -45,7 +45,7 @@ class JobStore:
         """A queued job for (source, staged path, bytes) files."""
         job_id = "job_" + secrets.token_hex(8)
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(insert(ingest_jobs).values(id=job_id, kb_id=kb_id, key_id=key_id,
                                                     status="queued", created_at=now,
                                                     updated_at=now))
@@ -85,7 +85,7 @@ class JobStore:
             return FileTask(*row)
 
     def set_version(self, file_id: int, document_id: str, generation: int, chunks: int) -> None:
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(update(ingest_files).where(ingest_files.c.id == file_id).values(
                 document_id=document_id, generation=generation, chunks=chunks,
                 updated_at=time.time()))
@@ -99,7 +99,7 @@ class JobStore:
 
     def heartbeat(self, file_id: int) -> None:
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(update(ingest_files).where(ingest_files.c.id == file_id)
                          .values(heartbeat=now, updated_at=now))
 
@@ -109,7 +109,7 @@ class JobStore:
         if not file_ids:
             return
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(update(ingest_files).where(ingest_files.c.id.in_(list(file_ids)),
                                                     ingest_files.c.status == "running")
                          .values(status="queued", heartbeat=None, updated_at=now))
@@ -118,7 +118,7 @@ class JobStore:
         """Queue again every file marked running. Only for a worker that knows no other live
         worker shares the database (see `Ingestor`): the files' workers are gone."""
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             result = conn.execute(update(ingest_files).where(ingest_files.c.status == "running")
                                   .values(status="queued", heartbeat=None, updated_at=now))
         return int(result.rowcount)
@@ -130,7 +130,7 @@ class JobStore:
         values: dict[str, Any] = {"status": status, "error": error, "updated_at": now}
         if document_id is not None:
             values["document_id"] = document_id
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(update(ingest_files).where(ingest_files.c.id == task.id).values(**values))
             self._settle(conn, task.job_id, now)
 
@@ -138,7 +138,7 @@ class JobStore:
         """Stop a job: queued files are cancelled now, a running one at its next batch.
         Returns the staged uploads of the files cancelled now, for the caller to remove."""
         now = time.time()
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             conn.execute(update(ingest_jobs).where(ingest_jobs.c.id == job_id,
                                                    ingest_jobs.c.status.in_(("queued",
                                                                              "running")))

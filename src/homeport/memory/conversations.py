@@ -85,7 +85,7 @@ class Conversations:
 
     def forget(self, user: str) -> int:
         """Delete every conversation of `user`; returns how many."""
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             ids = [r[0] for r in conn.execute(select(conversations.c.id)
                                               .where(conversations.c.user_id == user))]
             self._delete(conn, ids)
@@ -94,7 +94,7 @@ class Conversations:
     def purge(self, now: float | None = None) -> int:
         """Delete conversations idle for longer than the retention period."""
         cutoff = (now or time.time()) - self.retention_s
-        with self.db.engine.begin() as conn:
+        with self.db.writing() as conn:
             ids = [r[0] for r in conn.execute(select(conversations.c.id)
                                               .where(conversations.c.updated_at < cutoff))]
             self._delete(conn, ids)

@@ -8,13 +8,14 @@ that can load extensions) in WAL mode, so the server and CLI commands share one 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -44,6 +45,15 @@ class Database:
                 conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A transaction that will write after reading: on SQLite it takes the write lock up
+        front (BEGIN IMMEDIATE), so it waits for other writers instead of failing with
+        "database is locked" when its read snapshot is overtaken."""
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, \
+                conn.begin():
+            yield conn
 
     def ping(self) -> bool:
         try:
