@@ -161,13 +161,14 @@ class Runtime:
         await self.registry.close()
         self.db.close()
 
-    async def _knowledge_egress(self, provider: Provider, model: str, texts: list[str]) -> None:
+    async def _knowledge_egress(self, provider: Provider, model: str, texts: list[str],
+                                details: dict[str, object]) -> None:
         """Knowledge text sent to an embedding provider outside this process (ingestion and
         query embeddings), recorded before it leaves."""
         await self.governance.audit.record("egress", {
-            "purpose": "knowledge_embedding", "provider": provider.name,
-            "region": provider.region, "tier": str(provider.tier), "model": model,
-            "texts": len(texts), "payload_sha256": payload_hash(texts)})
+            **details, "provider": provider.name, "region": provider.region,
+            "tier": str(provider.tier), "model": model, "texts": len(texts),
+            "payload_sha256": payload_hash(texts)}, team=str(details.get("team") or "") or None)
 
     async def _rerank_egress(self, texts: list[str]) -> None:
         rerank = self.settings.knowledge.rerank

@@ -158,6 +158,15 @@ def test_tampering_is_caught_at_the_first_bad_record(db: Database, case: str) ->
     assert str(result).startswith(f"tampered: record {bad_seq}: ")
 
 
+def test_appends_stop_when_the_head_was_deleted(db: Database) -> None:
+    log = AuditLog(db)
+    log.append(entries(10))
+    sql(db, "DELETE FROM audit_log WHERE seq >= 8", "DELETE FROM audit_head")
+    with pytest.raises(AuditWriteFailed, match="head record is missing"):
+        log.append(entries(1))  # a new head would hide the deleted tail
+    assert not log.verify().ok
+
+
 def test_empty_log_is_intact(db: Database) -> None:
     assert AuditLog(db).verify().to_dict()["ok"] is True
 

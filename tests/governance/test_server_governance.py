@@ -206,8 +206,18 @@ def test_a_key_uses_only_its_allowed_models(server: ServerProcess) -> None:
     assert chat(server, key).status_code == 200
 
 
+def test_a_key_allowed_auto_may_use_what_the_router_picks(server: ServerProcess) -> None:
+    key = server.create_key("autopilot", "--model", "auto")
+    assert chat(server, key, model="auto", text="Say hi.").status_code == 200
+    assert chat(server, key, model="gpt").status_code == 403
+
+
 def test_admin_api_validates_and_lists(server: ServerProcess) -> None:
     with admin(server) as a:
+        bad = a.post("/v1/admin/teams", json={"name": "huge", "rpm": 10**25})
+        assert bad.status_code == 400 and bad.json()["error"]["param"] == "rpm"
+        bad = a.get("/v1/reports/usage", params={"since": "99999999999999999999999d"})
+        assert bad.status_code == 400 and bad.json()["error"]["param"] == "since"
         bad = a.post("/v1/admin/keys", json={"team": "x", "allowed_models": ["nope"]})
         assert bad.status_code == 400 and "unknown model 'nope'" in bad.json()["error"]["message"]
         bad = a.post("/v1/admin/teams", json={"name": "neg", "budget": -1})
@@ -248,6 +258,42 @@ def test_a_spent_budget_can_route_to_local_instead(server: ServerProcess,
     assert r.headers["x-homeport-route"].startswith("local/")
     assert "budget spent: local models only" in r.headers["x-homeport-reason"]
     assert cloud.received == []
+
+
+def test_a_spent_budget_does_not_refuse_content_only_local_models_may_see(
+        server: ServerProcess, cloud: FakeOpenAI) -> None:
+    key = new_team(server, "ward", budget=0.0, on_exhausted="reject")
+    r = chat(server, key, text="Patient SSN 536-22-8104: summarise the discharge notes.")
+    assert r.status_code == 200, r.text  # the cloud could never have had it: nothing to pay
+    assert r.headers["x-homeport-route"].startswith("local/") and cloud.received == []
+
+
+def test_a_budgeted_request_without_max_tokens_is_capped_at_its_reservation(
+        server: ServerProcess, cloud: FakeOpenAI) -> None:
+    key = new_team(server, "roomy", budget=100.0)
+    r = httpx.post(f"{server.url}/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
+                   json={"model": "gpt", "messages": [{"role": "user", "content": PROMPT}]},
+                   timeout=60)
+    assert r.status_code == 200, r.text
+    assert cloud.requests[-1]["max_tokens"] == 4096  # governance.default_max_tokens
+
+
+def test_a_stream_the_client_leaves_is_still_paid_for(server: ServerProcess,
+                                                      cloud: FakeOpenAI) -> None:
+    key = server.create_key("leavers")
+    cloud.default = Reply(text="one two three four five six seven eight nine ten",
+                          chunk_delay_s=0.3)
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", timeout=60,
+                      headers={"Authorization": f"Bearer {key}"},
+                      json={"model": "gpt", "stream": True, "max_tokens": 50,
+                            "messages": [{"role": "user", "content": PROMPT}]}) as r:
+        rid = r.headers["x-request-id"]
+        for line in r.iter_lines():
+            if line.startswith("data:") and "one" in line:
+                break  # hang up after the first words
+    row = ledger_row(server, rid)
+    assert row["status"] == 499 and row["tier"] == "cloud"
+    assert row["prompt_tokens"] > 0 and row["completion_tokens"] >= 1 and row["cost"] > 0
 
 
 def test_concurrent_requests_cannot_overshoot_a_budget(server: ServerProcess,

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 from homeport.api.asgi import authenticated, json_response
 from homeport.api.parse import validate
 from homeport.errors import PermissionDenied
+from homeport.governance.teams import MAX_RATE
 from homeport.routing.policy import saturation
 from homeport.runtime import Runtime
 from homeport.types import Caller
@@ -26,11 +27,11 @@ class _Body(BaseModel):
 
 
 class _Limits(_Body):
-    budget: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    budget: Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)] | None = None
     budget_period: Literal["day", "week", "month"] | None = None
     on_exhausted: Literal["local", "reject"] | None = None
-    rpm: Annotated[int, Field(ge=1)] | None = None
-    tpm: Annotated[int, Field(ge=1)] | None = None
+    rpm: Annotated[int, Field(ge=1, le=MAX_RATE)] | None = None
+    tpm: Annotated[int, Field(ge=1, le=MAX_RATE)] | None = None
 
 
 class TeamBody(_Limits):

@@ -69,6 +69,7 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     set_request_id(rid)
     caller = request.caller
     declared = declared_sensitivity(request)
+    rt.governance.allow_model(caller, req.model)  # before any retrieval is done for it
     req, retrieved = await _with_knowledge(rt, caller, req)
     asked = req
     req, recalled = await rt.memory.recall_into(caller, req)
@@ -192,7 +193,8 @@ async def _collect(routed: Routed) -> wire.Collected:
         error = e
         raise
     finally:
-        routed.finish(status, error, collected.usage, "".join(collected.text))
+        text = "".join(collected.text)
+        routed.finish(status, error, collected.usage, text, len(text))
     return collected
 
 
@@ -200,9 +202,11 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
                turn: Turn) -> AsyncIterator[bytes]:
     status, error = 200, None  # type: int, BaseException | None
     answer: list[str] = []
+    streamed = 0
     try:
         head = encoder.start()  # sent with the first chunk: one write, not two
         async for chunk in routed.chunks():
+            streamed += len(chunk.text)
             if encoder.citations or turn.wanted or routed.logs_answer:
                 answer.append(chunk.text)
             data = encoder.encode(chunk)
@@ -223,7 +227,7 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
         status, error = CLIENT_CLOSED, e
         raise
     finally:
-        routed.finish(status, error, encoder.usage, "".join(answer))
+        routed.finish(status, error, encoder.usage, "".join(answer), streamed)
 
 
 def _route_headers(routed: Routed, rid: str) -> dict[str, str]:

@@ -70,7 +70,7 @@ class _Sampling(_Wire):
     top_p: Annotated[Float, Field(ge=0, le=1)] | None = None
     max_tokens: Annotated[int, Field(ge=1)] | None = None
     stop: str | list[str] | None = None
-    seed: int | None = None
+    seed: Annotated[int, Field(ge=-2**63, le=2**63 - 1)] | None = None
     n: Annotated[int, Field(ge=1, le=1)] | None = None
     user: str | None = None
     presence_penalty: Annotated[Float, Field(ge=-2, le=2)] | None = None

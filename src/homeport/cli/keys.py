@@ -14,7 +14,7 @@ from homeport.cli.main import cli, common_options, console
 from homeport.governance.admin import Admin
 from homeport.governance.audit import AuditLog
 from homeport.governance.keys import ROLES, KeyStore
-from homeport.governance.teams import TeamStore
+from homeport.governance.teams import MAX_RATE, TeamStore
 from homeport.settings import Settings
 from homeport.storage.db import Database
 
@@ -37,9 +37,9 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      default=None, help="Budget period (calendar, UTC; default month)."),
         click.option("--on-exhausted", type=click.Choice(["local", "reject"]), default=None,
                      help="When the budget is spent: local models only, or 429."),
-        click.option("--rpm", type=click.IntRange(min=1), default=None,
+        click.option("--rpm", type=click.IntRange(1, MAX_RATE), default=None,
                      help="Requests per minute."),
-        click.option("--tpm", type=click.IntRange(min=1), default=None,
+        click.option("--tpm", type=click.IntRange(1, MAX_RATE), default=None,
                      help="Tokens per minute (prompt + completion)."),
     ]
     for option in reversed(options):

@@ -48,7 +48,7 @@ def window(since: str | None, until: str | None, now: float | None = None,
     start = parse_time(since, param="since", now=now) if since else end - default_days * 86400
     if start >= end:
         raise InvalidRequest("since must be before until", param="since")
-    return start, end
+    return max(start, 0.0), end
 
 
 def iso(ts: float) -> str:

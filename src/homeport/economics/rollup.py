@@ -151,7 +151,9 @@ class Rollup:
              latency: bool = True) -> list[Any]:
         """`sums` over [since, until) grouped by the dimension's keys, by time bucket of
         `period` seconds (DAY or 3600) when given, and by latency bucket when `latency`."""
-        first = math.ceil(since / DAY)
+        with self.db.engine.connect() as conn:  # days before the ledger's first row hold nothing
+            oldest = conn.execute(select(func.min(ledger.c.ts))).scalar()
+        first = math.ceil(max(since, float(oldest or until)) / DAY)
         last = math.floor(min(until, time.time() - self.lag_s) / DAY)
         q = (dim, team, period, sums, latency)
         if team is not None or period not in (None, DAY) or last - first < 1:

@@ -14,6 +14,7 @@ gathered by one writer task into one transaction (group commit). A failed write 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -195,7 +196,7 @@ class AuditLog:
             return []
         try:
             with self._db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
-                    conn.begin():
+                    _synchronous_full(conn), conn.begin():
                 if self._db.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
                 seq, prev, has_head = _head(conn)
@@ -349,15 +350,34 @@ class AuditLog:
 
 # --- helpers ---
 
+@contextlib.contextmanager
+def _synchronous_full(conn: Connection) -> Iterator[None]:
+    """SQLite in WAL mode with synchronous=NORMAL may lose the last commits on power loss: an
+    audit append is fsynced (synchronous=FULL) before it returns, the rest stays fast."""
+    raw = conn.connection.driver_connection  # outside SQLAlchemy's transaction handling
+    if conn.dialect.name != "sqlite" or raw is None:
+        yield
+        return
+    raw.execute("PRAGMA synchronous=FULL")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA synchronous=NORMAL")
+
+
 def _head(conn: Connection) -> tuple[int, str, bool]:
-    """(last seq, last hash, whether audit_head has its row)."""
+    """(last seq, last hash, whether audit_head has its row). Records without a head row mean
+    the head was deleted: appending would hide that, so it is refused."""
     row = conn.execute(select(audit_head.c.seq, audit_head.c.hash)
                        .where(audit_head.c.id == 1)).first()
     if row is not None:
         return int(row.seq), str(row.hash), True
-    last = conn.execute(select(audit_log.c.seq, audit_log.c.hash)
-                        .order_by(audit_log.c.seq.desc()).limit(1)).first()
-    return (int(last.seq), str(last.hash), False) if last else (0, GENESIS, False)
+    last = conn.execute(select(audit_log.c.seq).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    if last is not None:
+        raise AuditWriteFailed("The audit log's head record is missing although the log has "
+                               f"{last.seq} records: it was tampered with. Nothing more is "
+                               "appended; run `homeport audit verify`.")
+    return 0, GENESIS, False
 
 
 def _set_head(conn: Connection, seq: int, hash_: str, exists: bool) -> None:
@@ -445,6 +465,7 @@ def iso_time(ts: float) -> str:
 
 _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_MAX_AGO_S = 100 * 365.25 * 86400
 
 
 def parse_time(value: str, *, param: str = "since", now: float | None = None) -> float:
@@ -452,7 +473,11 @@ def parse_time(value: str, *, param: str = "since", now: float | None = None) ->
     UTC) or a time ago: 30m, 24h, 7d (also s, w)."""
     value = value.strip()
     if m := _RELATIVE.match(value.lower()):
-        return (time.time() if now is None else now) - float(m[1]) * _UNIT_S[m[2]]
+        ago = float(m[1]) * _UNIT_S[m[2]]
+        if ago > _MAX_AGO_S:
+            raise InvalidRequest(f"{param}: {value!r} is too far back; at most 100 years",
+                                 param=param)
+        return (time.time() if now is None else now) - ago
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Coroutine
@@ -29,6 +30,8 @@ from homeport.governance.limits import Limits
 from homeport.governance.ratelimit import RateScope, rate_limiter
 from homeport.governance.teams import TeamStore, limits_of
 from homeport.providers.registry import Registry
+from homeport.routing import dispatch
+from homeport.routing.router import Routing
 from homeport.settings import AUTO_MODEL, Settings
 from homeport.storage.db import Database
 from homeport.types import Caller, ChatRequest, Decision, Sensitivity, Target, Tier
@@ -94,27 +97,37 @@ class Governance:
     async def budget_remaining(self, caller: Caller) -> float | None:
         return await self.budgets.remaining(await self._budget_scopes(caller))
 
-    async def limit_decision(self, caller: Caller, decision: Decision, req: ChatRequest,
-                             prompt_tokens: int, admission: Admission, rid: str) -> Decision:
-        decision = self._allowed_candidates(caller, decision)
-        cloud = [t for t in decision.candidates if self._tier(t) == Tier.CLOUD]
+    async def limit_decision(self, caller: Caller, routing: Routing, req: ChatRequest,
+                             admission: Admission, rid: str) -> Decision:
+        """The decision narrowed to the key's models; the largest cost of the cloud candidates
+        that may receive the content reserved against the budgets (a request without
+        max_tokens is capped at what was reserved)."""
+        decision = self._allowed_candidates(caller, routing.decision, req.model)
+        steps = dispatch.plan(decision, routing.privacy, self.registry.providers,
+                              self.settings.privacy.maskable_types())
+        paid = [s.target for s in steps
+                if s.action != dispatch.Action.WITHHOLD and self._tier(s.target) == Tier.CLOUD]
         scopes = await self._budget_scopes(caller)
-        if not cloud or not scopes:
+        if not paid or not scopes:
             return decision
-        max_tokens = req.max_tokens or self.cfg.default_max_tokens
-        amount = max(self.costs.max_cloud(t.model, prompt_tokens, max_tokens) for t in cloud)
+        chat = routing.context.kind == "chat"
+        max_tokens = (req.max_tokens or self.cfg.default_max_tokens) if chat else 0
+        amount = max(self.costs.max_cloud(t.model, routing.context.prompt_tokens, max_tokens)
+                     for t in paid)
         try:
             admission.reservation = await self.budgets.reserve(scopes, amount, rid)
-            return decision
         except Exhausted as e:
-            local = [t for t in decision.candidates if self._tier(t) == Tier.LOCAL]
-            if e.on_exhausted == "local" and local:
+            rest = [t for t in decision.candidates if t not in paid]  # local, or never sent
+            if e.on_exhausted == "local" and any(self._tier(t) == Tier.LOCAL for t in rest):
                 why = f"{e.scope.kind} {e.scope.id!r} budget spent: local models only"
-                return dataclasses.replace(decision, candidates=local,
+                return dataclasses.replace(decision, candidates=rest,
                                            reasons=[*decision.reasons, why])
             wait = max(1.0, e.resets_at.timestamp() - time.time())
             raise BudgetExceeded(e.message(self.settings.economics.currency),
                                  retry_after=wait) from None
+        if chat and req.max_tokens is None:
+            req.max_tokens = max_tokens  # the upstream may not write more than was reserved
+        return decision
 
     async def egress(self, rid: str, caller: Caller, target: Target, rule: str,
                      sensitivity: Sensitivity, entity_types: list[str], pseudonymized: bool,
@@ -210,10 +223,12 @@ class Governance:
     def _names(self, allowed: frozenset[str]) -> set[str]:
         return {self._canonical(n) for n in allowed}
 
-    def _allowed_candidates(self, caller: Caller, decision: Decision) -> Decision:
-        if caller.allowed_models is None:
-            return decision
-        names = self._names(caller.allowed_models)
+    def _allowed_candidates(self, caller: Caller, decision: Decision,
+                            requested: str) -> Decision:
+        allowed = caller.allowed_models
+        if allowed is None or (requested == AUTO_MODEL and AUTO_MODEL in allowed):
+            return decision  # `auto` allowed: whatever the router picks for it
+        names = self._names(allowed)
         kept = [t for t in decision.candidates if t.served_as in names]
         if not kept:
             raise PermissionDenied(
@@ -226,5 +241,12 @@ class Governance:
 
 
 def payload_hash(payload: Any) -> str:
-    """SHA-256 of exactly what was sent (requests are dataclasses; orjson encodes them)."""
-    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """SHA-256 of exactly what was sent (requests are dataclasses; orjson encodes them; what
+    it cannot, such as integers beyond 64 bits, falls back to the standard library)."""
+    try:
+        encoded = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        encoded = json.dumps(dataclasses.asdict(payload) if dataclasses.is_dataclass(payload)
+                             and not isinstance(payload, type) else payload,
+                             sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()

@@ -17,6 +17,7 @@ from homeport.storage.db import Database
 from homeport.storage.schema import api_keys, teams
 
 PERIODS = ("day", "week", "month")
+MAX_RATE = 2**31 - 1  # rpm / tpm fit a 32-bit column
 ON_EXHAUSTED = ("local", "reject")
 LIMIT_FIELDS = tuple(f.name for f in fields(Limits))
 
@@ -47,13 +48,15 @@ def check_limits(changes: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             out[name] = None
         elif name == "budget":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise InvalidRequest("budget must be a number >= 0 (currency per period)",
-                                     param=name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or \
+                    not 0 <= value <= 1e15:
+                raise InvalidRequest("budget must be a number from 0 to 1e15 (currency per "
+                                     "period)", param=name)
             out[name] = float(value)
         elif name in ("rpm", "tpm"):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InvalidRequest(f"{name} must be a whole number >= 1", param=name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RATE:
+                raise InvalidRequest(f"{name} must be a whole number from 1 to {MAX_RATE}",
+                                     param=name)
             out[name] = value
         else:
             allowed = PERIODS if name == "budget_period" else ON_EXHAUSTED

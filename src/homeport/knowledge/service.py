@@ -60,9 +60,9 @@ class Retrieved:
 
 # (caller, action, knowledge base names, details) -> recorded in the audit log
 AccessAudit = Callable[[Caller, str, list[str], dict[str, Any]], Awaitable[None]]
-# (provider, model, texts) -> the audit record of texts leaving for a provider, durable when it
-# returns; embedded (in-process) providers are not egress
-EgressAudit = Callable[[Provider, str, list[str]], Awaitable[None]]
+# (provider, model, texts, details) -> the audit record of texts leaving for a provider, durable
+# when it returns; embedded (in-process) providers are not egress
+EgressAudit = Callable[[Provider, str, list[str], dict[str, Any]], Awaitable[None]]
 
 
 class KnowledgeService:
@@ -162,9 +162,9 @@ class KnowledgeService:
             if not staged:
                 raise InvalidRequest("no files: send one or more files in the multipart field "
                                      "'file'", param="file")
+            # recorded before the job exists: an upload is never queued unrecorded
+            await self.access(caller, "upload", [kb], files=[source for source, _, _ in staged])
             job_id = await self.store.db.run(self.jobs.create, kb.id, caller.key_id, staged)
-            await self.access(caller, "upload", [kb], job_id=job_id,
-                              files=[source for source, _, _ in staged])
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -207,7 +207,8 @@ class KnowledgeService:
     async def _embed_query(self, model: str, text: str) -> np.ndarray:
         target = self.registry.resolve(model, "embedding")
         provider = self.registry.providers[target.provider]
-        await self._egress(provider, target.upstream_model or target.name, [text])
+        await self._egress(provider, target.upstream_model or target.name, [text],
+                           purpose="query_embedding")
         result = await provider.embed([text], target.upstream_model or target.name)
         return np.asarray(result.vectors[0], dtype=np.float32)
 
@@ -223,13 +224,16 @@ class KnowledgeService:
                                  f"({', '.join(sorted(found.entity_types))}); the embedding "
                                  f"provider {provider.name!r} is cleared up to "
                                  f"{provider.clearance}: nothing was sent")
-        await self._egress(provider, target.upstream_model or target.name, texts)
+        await self._egress(provider, target.upstream_model or target.name, texts,
+                           purpose="knowledge_embedding", knowledge_base=kb.name,
+                           team=kb.team, sensitivity=str(kb.sensitivity))
         result = await provider.embed(texts, target.upstream_model or target.name)
         return np.asarray(result.vectors, dtype=np.float32)
 
-    async def _egress(self, provider: Provider, model: str, texts: list[str]) -> None:
+    async def _egress(self, provider: Provider, model: str, texts: list[str],
+                      **details: Any) -> None:
         if self.egress is not None and not provider.in_process:
-            await self.egress(provider, model, texts)
+            await self.egress(provider, model, texts, details)
 
     async def dimensions(self, model: str) -> int:
         if model not in self._dims:

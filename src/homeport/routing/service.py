@@ -7,6 +7,7 @@ observers (metrics, traces, access log) and the ledger.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -72,7 +73,7 @@ class Gateway:
             call.finish(e.status, e)
             raise
         except BaseException as e:  # cancelled: the client left while waiting for a model
-            call.finish(CLIENT_CLOSED, e)
+            call.finish(_status_of(e), e)
             raise
         call.started(opened.target, opened.attempts, opened.masked is not None)
         return Routed(call, routing, opened)
@@ -90,7 +91,7 @@ class Gateway:
             call.finish(e.status, e)
             raise
         except BaseException as e:
-            call.finish(CLIENT_CLOSED, e)
+            call.finish(_status_of(e), e)
             raise
         call.started(target, attempts, False)
         call.usage = Usage(result.prompt_tokens, 0)
@@ -115,6 +116,7 @@ class Call:
         self.caller = caller
         self.usage: Usage | None = None
         self.admission: Admission | None = None
+        self.streamed_chars = 0  # answer text received, for usage estimates
         self.routing: Routing | None = None
         self.record = RequestRecord(id=rid, ts=time.time(), endpoint=endpoint,
                                     model_requested=model, key_id=caller.key_id,
@@ -137,11 +139,9 @@ class Call:
         routing = await self._gw.router.route(req, self.caller, kind, declared, texts=texts,
                                               labels=labels)
         self.routed(routing)
-        routing.decision = await gov.limit_decision(
-            self.caller, routing.decision, req, routing.context.prompt_tokens, self.admission,
-            self.record.id)
+        routing.decision = await gov.limit_decision(self.caller, routing, req, self.admission,
+                                                    self.record.id)
         self.record.reasons = "; ".join(routing.decision.reasons)[:2000]
-        self._dispatched = time.perf_counter()
         return routing
 
     def guard(self, routing: Routing) -> dispatch.Guard:
@@ -158,6 +158,7 @@ class Call:
             self.routing.context.sensitivity,
             sorted(privacy.entity_types) if privacy is not None else [],
             step.action == dispatch.Action.MASK, payload, attempt)
+        self._dispatched = time.perf_counter()  # a local provider's busy time starts here
 
     def routed(self, routing: Routing) -> None:
         self.routing = routing
@@ -188,6 +189,11 @@ class Call:
         if self.usage is not None:
             r.prompt_tokens, r.completion_tokens = (self.usage.prompt_tokens,
                                                     self.usage.completion_tokens)
+        elif r.provider is not None and self.admission is not None:
+            # no usage (the client left, or the stream broke): estimate what was used, so a
+            # cut-off cloud call is still paid for
+            r.prompt_tokens = self.admission.estimate
+            r.completion_tokens = -(-self.streamed_chars // 4)
         self._price()
         if self.admission is not None:
             self._gw.governance.settle(self.admission, r.cost, r.tier,
@@ -233,10 +239,17 @@ class Routed:
         return self.call.record.prompt_text is not None
 
     def finish(self, status: int = 200, error: BaseException | None = None,
-               usage: Usage | None = None, answer: str | None = None) -> None:
+               usage: Usage | None = None, answer: str | None = None,
+               streamed_chars: int = 0) -> None:
         """Record the outcome; `usage` as reported by the last chunk that carried it;
-        `answer` only when `logs_answer`."""
+        `answer` only when `logs_answer`; `streamed_chars` of answer text received."""
         self.call.usage = usage
+        self.call.streamed_chars = streamed_chars
         if self.logs_answer:
             self.call.record.answer_text = answer
         self.call.finish(status, error)
+
+
+def _status_of(e: BaseException) -> int:
+    """A cancelled request is the client's doing (499); anything else failed in Homeport."""
+    return CLIENT_CLOSED if isinstance(e, asyncio.CancelledError) else 500

@@ -142,7 +142,10 @@ def span_attributes(record: RequestRecord) -> dict[str, Any]:
 
 def content_attributes(record: RequestRecord) -> dict[str, Any]:
     """Prompt and answer text (gen_ai.input.messages / gen_ai.output.messages), only with
-    telemetry.log_prompts (the record carries text only then)."""
+    telemetry.log_prompts (the record carries text only then), and only for content that is
+    neither confidential/restricted nor pseudonymised: a trace backend may be hosted."""
+    if record.pseudonymized or record.sensitivity in ("confidential", "restricted"):
+        return {}
     out: dict[str, Any] = {}
     if record.prompt_text is not None:
         out["gen_ai.input.messages"] = orjson.dumps([{"role": "user", "parts": [
