@@ -113,8 +113,10 @@ class Servers:
     """Starts the fake upstream, Homeport and LiteLLM; stops them all on exit."""
 
     def __init__(self, workdir: Path, with_litellm: bool = True, what_if: list[str] | None = None,
-                 upstream_impl: str = "raw"):
+                 upstream_impl: str = "raw", ner: str = "auto", audit_fsync: bool = True):
         self.workdir = workdir
+        self.ner = ner
+        self.audit_fsync = audit_fsync
         self.with_litellm = with_litellm
         self.what_if = what_if or []
         self.upstream_impl = upstream_impl
@@ -141,7 +143,9 @@ class Servers:
             "embedded": {"chat": None, "embeddings": None},
             "providers": [{"name": "cloud", "type": "openai", "base_url": upstream,
                            "api_key": UPSTREAM_KEY, "tier": "cloud"}],
-            "models": [{"name": "gpt-4o", "provider": "cloud"}]}, indent=1))
+            "models": [{"name": "gpt-4o", "provider": "cloud"}],
+            "privacy": {"ner": self.ner},
+            "governance": {"audit_fsync": self.audit_fsync}}, indent=1))
         hp = self._spawn("homeport", [str(VENV / "bin" / "homeport"), "serve", "--port",
                                       str(hp_port), "--data-dir", str(self.workdir / "hp-data"),
                                       "--config", str(hp_cfg)],
@@ -569,6 +573,12 @@ def main() -> None:
                     "< 0.25 cores (default 60; 0 = don't wait)")
     ap.add_argument("--upstream", choices=("raw", "aiohttp"), default="raw",
                     help="fake upstream implementation (default raw asyncio protocol)")
+    ap.add_argument("--ner", choices=("auto", "never"), default="auto",
+                    help="Homeport's privacy.ner: auto (the default: NER runs on cloud-bound "
+                    "prompts) or never (pattern recognisers only: the gateway's own cost)")
+    ap.add_argument("--no-audit-fsync", action="store_true",
+                    help="governance.audit_fsync false: egress records survive a crash, not a "
+                    "power loss")
     ap.add_argument("--profile", action="store_true",
                     help="py-spy record Homeport at c=64 instead of benchmarking")
     args = ap.parse_args()
@@ -582,7 +592,8 @@ def main() -> None:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     workdir = Path(tempfile.mkdtemp(prefix="hp-bench-gw-"))
     servers = Servers(workdir, with_litellm=not (args.no_litellm or args.profile),
-                      what_if=args.what_if, upstream_impl=args.upstream)
+                      what_if=args.what_if, upstream_impl=args.upstream, ner=args.ner,
+                      audit_fsync=not args.no_audit_fsync)
     print(f"load average before start: {loadavg()}  (workdir {workdir})", flush=True)
     t0 = time.time()
     try:

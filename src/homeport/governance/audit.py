@@ -180,9 +180,10 @@ def now_ts() -> float:
 
 
 class AuditLog:
-    def __init__(self, db: Database, *, max_batch: int = _MAX_BATCH):
+    def __init__(self, db: Database, *, max_batch: int = _MAX_BATCH, fsync: bool = True):
         self._db = db
         self._max_batch = max_batch
+        self._fsync = fsync  # SQLite: each append survives power loss, not only a crash
         self._pending: list[tuple[Entry, asyncio.Future[int]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -196,7 +197,7 @@ class AuditLog:
             return []
         try:
             with self._db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
-                    _synchronous_full(conn), conn.begin():
+                    _synchronous_full(conn, self._fsync), conn.begin():
                 if self._db.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
                 seq, prev, has_head = _head(conn)
@@ -351,11 +352,11 @@ class AuditLog:
 # --- helpers ---
 
 @contextlib.contextmanager
-def _synchronous_full(conn: Connection) -> Iterator[None]:
+def _synchronous_full(conn: Connection, fsync: bool) -> Iterator[None]:
     """SQLite in WAL mode with synchronous=NORMAL may lose the last commits on power loss: an
     audit append is fsynced (synchronous=FULL) before it returns, the rest stays fast."""
     raw = conn.connection.driver_connection  # outside SQLAlchemy's transaction handling
-    if conn.dialect.name != "sqlite" or raw is None:
+    if not fsync or conn.dialect.name != "sqlite" or raw is None:
         yield
         return
     raw.execute("PRAGMA synchronous=FULL")

@@ -58,7 +58,7 @@ class Governance:
         self.teams = TeamStore(db)
         self.registry = registry
         self.costs = costs
-        self.audit = AuditLog(db)
+        self.audit = AuditLog(db, fsync=self.cfg.audit_fsync)
         self.limiter = rate_limiter(self.cfg.redis_url)
         self.budgets = Budgets(db, self.cfg, settings.economics.currency)
         self._limits: dict[str, tuple[float, Limits, Limits]] = {}
