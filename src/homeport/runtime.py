@@ -61,7 +61,7 @@ class Runtime:
         self.governance = Governance(settings, self.db, self.keys, self.registry, self.costs)
         self.router.budget_remaining = self.governance.budget_remaining
         self.audit = self.governance.audit
-        self.admin = Admin(self.keys, self.governance.teams, self.governance.audit,
+        self.admin = Admin(self.db, self.keys, self.governance.teams, self.governance.audit,
                            lambda: {n for m in settings.all_models() for n in (m.name, *m.aliases)})
         self.metrics = Metrics(settings, self.registry.providers) \
             if settings.telemetry.metrics else None

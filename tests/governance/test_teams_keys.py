@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 
 from homeport.errors import InvalidRequest, NotFound
 from homeport.governance.admin import Admin
-from homeport.governance.audit import AuditLog
+from homeport.governance.audit import AuditLog, AuditWriteFailed
 from homeport.governance.keys import KeyStore, hash_key
 from homeport.governance.limits import Limits
 from homeport.governance.teams import TeamStore
@@ -25,7 +26,7 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def admin(db: Database) -> Admin:
-    return Admin(KeyStore(db), TeamStore(db), AuditLog(db), lambda: {"local", "gpt"})
+    return Admin(db, KeyStore(db), TeamStore(db), AuditLog(db), lambda: {"local", "gpt"})
 
 
 def test_a_key_for_a_new_team_creates_the_team(admin: Admin) -> None:
@@ -75,6 +76,18 @@ def test_unknown_models_are_refused(admin: Admin) -> None:
     with pytest.raises(InvalidRequest, match="unknown model 'gpt-5'"):
         admin.create_key("cli", "x", allowed_models=["gpt-5"])
     admin.create_key("cli", "x", allowed_models=["auto"])  # the router's virtual model
+
+
+def test_an_action_whose_audit_record_fails_does_not_happen(admin: Admin, db: Database) -> None:
+    admin.create_team("cli", "first")
+    with db.engine.begin() as conn:  # a log without its head refuses appends
+        conn.execute(text("DELETE FROM audit_head"))
+    with pytest.raises(AuditWriteFailed):
+        admin.create_team("cli", "second")
+    with pytest.raises(AuditWriteFailed):
+        admin.create_key("cli", "third")
+    assert [t.name for t in admin.teams.list()] == ["first"]
+    assert admin.keys.list() == []
 
 
 def test_admin_actions_are_in_the_audit_chain(admin: Admin) -> None:

@@ -24,7 +24,7 @@ CLI_ACTOR = "cli"
 def admin(settings: Settings) -> Admin:
     db = Database(settings.url())
     db.migrate()
-    return Admin(KeyStore(db), TeamStore(db), AuditLog(db),
+    return Admin(db, KeyStore(db), TeamStore(db), AuditLog(db),
                  lambda: {n for m in settings.all_models() for n in (m.name, *m.aliases)})
 
 

@@ -1,5 +1,6 @@
-"""Admin actions on teams and keys, each recorded in the audit log. Blocking: the CLI calls
-them directly, the API through Database.run. `actor` is the admin's key id, or "cli"."""
+"""Admin actions on teams and keys, each recorded in the audit log in the same transaction
+(both happen or neither). Blocking: the CLI calls them directly, the API through
+Database.run. `actor` is the admin's key id, or "cli"."""
 
 from __future__ import annotations
 
@@ -11,50 +12,58 @@ from homeport.governance.audit import AuditLog, Entry
 from homeport.governance.keys import KeyInfo, KeyStore
 from homeport.governance.teams import Team, TeamStore
 from homeport.settings import AUTO_MODEL
+from homeport.storage.db import Database
 
 
 class Admin:
-    def __init__(self, keys: KeyStore, teams: TeamStore, audit: AuditLog,
+    def __init__(self, db: Database, keys: KeyStore, teams: TeamStore, audit: AuditLog,
                  known_models: Callable[[], set[str]]):
+        self.db = db
         self.keys = keys
         self.teams = teams
         self.audit = audit
         self._known_models = known_models
 
     def create_team(self, actor: str, name: str, description: str = "", **limits: Any) -> Team:
-        team = self.teams.create(name, description, **limits)
-        self._log(actor, "create_team", team.name, team.to_dict())
+        with self.db.writing():
+            team = self.teams.create(name, description, **limits)
+            self._log(actor, "create_team", team.name, team.to_dict())
         return team
 
     def update_team(self, actor: str, name: str, description: str | None = None,
                     **limits: Any) -> Team:
-        team = self.teams.update(name, description, **limits)
-        self._log(actor, "update_team", name, {**limits, "description": description})
+        with self.db.writing():
+            team = self.teams.update(name, description, **limits)
+            self._log(actor, "update_team", name, {**limits, "description": description})
         return team
 
     def delete_team(self, actor: str, name: str) -> Team:
-        team = self.teams.delete(name)
-        self._log(actor, "delete_team", name, {})
+        with self.db.writing():
+            team = self.teams.delete(name)
+            self._log(actor, "delete_team", name, {})
         return team
 
     def create_key(self, actor: str, team: str, name: str = "",
                    roles: tuple[str, ...] = ("member",), allowed_models: list[str] | None = None,
                    allowed_kbs: list[str] | None = None, **limits: Any) -> tuple[str, KeyInfo]:
         self._check_models(allowed_models)
-        key, info = self.keys.create(team, name, roles, allowed_models=allowed_models,
-                                     allowed_kbs=allowed_kbs, **limits)
-        self._log(actor, "create_key", info.id, _public(info))
+        with self.db.writing():
+            key, info = self.keys.create(team, name, roles, allowed_models=allowed_models,
+                                         allowed_kbs=allowed_kbs, **limits)
+            self._log(actor, "create_key", info.id, _public(info))
         return key, info
 
     def update_key(self, actor: str, key_id: str, **changes: Any) -> KeyInfo:
         self._check_models(changes.get("allowed_models"))
-        info = self.keys.update(key_id, **changes)
-        self._log(actor, "update_key", key_id, changes)
+        with self.db.writing():
+            info = self.keys.update(key_id, **changes)
+            self._log(actor, "update_key", key_id, changes)
         return info
 
     def revoke_key(self, actor: str, id_or_prefix: str) -> KeyInfo:
-        info = self.keys.revoke(id_or_prefix)
-        self._log(actor, "revoke_key", info.id, {"team": info.team})
+        with self.db.writing():
+            info = self.keys.revoke(id_or_prefix)
+            self._log(actor, "revoke_key", info.id, {"team": info.team})
         return info
 
     def _check_models(self, names: list[str] | None) -> None:

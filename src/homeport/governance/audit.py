@@ -196,26 +196,32 @@ class AuditLog:
         if not entries:
             return []
         try:
+            outer = self._db.current()
+            if outer is not None:  # inside the transaction of the action it records
+                return self._chain(outer, entries)
             with self._db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
                     _synchronous_full(conn, self._fsync), conn.begin():
-                if self._db.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-                seq, prev, has_head = _head(conn)
-                rows: list[dict[str, Any]] = []
-                for e in entries:
-                    seq, ts, data = seq + 1, now_ts(), dict(e.data)
-                    hash_ = chain_hash(seq, ts, e.kind, e.actor, e.team, data, prev)
-                    rows.append({"seq": seq, "ts": ts, "kind": e.kind, "actor": e.actor,
-                                 "team": e.team, "data": canonical(data).decode(),
-                                 "prev_hash": prev, "hash": hash_})
-                    prev = hash_
-                conn.execute(audit_log.insert(), rows)
-                _set_head(conn, seq, prev, has_head)
+                return self._chain(conn, entries)
         except (SQLAlchemyError, TypeError) as e:  # TypeError: data orjson cannot encode
             raise AuditWriteFailed(
                 f"The audit log could not be written ({type(e).__name__}: {e}), so the action "
                 "was refused. Check that the database is reachable and writable, then run "
                 "`homeport audit verify`.") from e
+
+    def _chain(self, conn: Connection, entries: Sequence[Entry]) -> list[int]:
+        if self._db.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+        seq, prev, has_head = _head(conn)
+        rows: list[dict[str, Any]] = []
+        for e in entries:
+            seq, ts, data = seq + 1, now_ts(), dict(e.data)
+            hash_ = chain_hash(seq, ts, e.kind, e.actor, e.team, data, prev)
+            rows.append({"seq": seq, "ts": ts, "kind": e.kind, "actor": e.actor,
+                         "team": e.team, "data": canonical(data).decode(),
+                         "prev_hash": prev, "hash": hash_})
+            prev = hash_
+        conn.execute(audit_log.insert(), rows)
+        _set_head(conn, seq, prev, has_head)
         return [r["seq"] for r in rows]
 
     def start(self) -> None:

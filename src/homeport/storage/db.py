@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ class Database:
     def __init__(self, url: str):
         self.url = normalise_url(url)
         self.engine = _create_engine(self.url)
+        self._local = threading.local()
 
     @property
     def dialect(self) -> str:
@@ -50,10 +52,23 @@ class Database:
     def writing(self) -> Iterator[Connection]:
         """A transaction that will write after reading: on SQLite it takes the write lock up
         front (BEGIN IMMEDIATE), so it waits for other writers instead of failing with
-        "database is locked" when its read snapshot is overtaken."""
+        "database is locked" when its read snapshot is overtaken. Nested in the same thread,
+        it joins the outer transaction (so an action and its audit record commit together)."""
+        outer = self.current()
+        if outer is not None:
+            yield outer
+            return
         with self.engine.connect().execution_options(sqlite_immediate=True) as conn, \
                 conn.begin():
-            yield conn
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    def current(self) -> Connection | None:
+        """The connection of this thread's open `writing()` transaction, if any."""
+        return getattr(self._local, "conn", None)
 
     def ping(self) -> bool:
         try:
