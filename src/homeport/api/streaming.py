@@ -52,11 +52,13 @@ class EventStream:
                         *((k.encode(), v.encode()) for k, v in headers.items())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
         try:
             # The first piece is in hand already (the gateway waited for it before answering):
-            # send it at once, then watch for a disconnect while the rest streams.
+            # take it before anything is sent, so the body's own cleanup (recording the request,
+            # settling its budget) runs even if sending fails; then watch for a disconnect while
+            # the rest streams.
             first = await anext(self.body, b"")
+            await send({"type": "http.response.start", "status": 200, "headers": self.headers})
             if first:
                 await send({"type": "http.response.body", "body": first, "more_body": True})
             await until_disconnect(receive, self._pump(send))
