@@ -95,6 +95,7 @@ class Finding:
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    busy_s: float | None = None  # an embedded model: seconds it held a slot for the request
 
     @property
     def total_tokens(self) -> int:

@@ -118,6 +118,8 @@ class LlamaCppProvider(Provider):
             while (item := await out.get()) is not _DONE:
                 if isinstance(item, BaseException):
                     raise _convert(item)
+                if item.usage is not None:  # the end: how long this request held its slot
+                    item.usage.busy_s = time.monotonic() - held_from
                 yield item
         finally:
             cancel.set()

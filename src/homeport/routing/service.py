@@ -215,7 +215,9 @@ class Call:
                 log.warning("no price for the cloud model %r: its calls cost 0 in reports; add "
                             "it under economics.prices", r.model_used)
         else:
-            busy = time.perf_counter() - (self._dispatched or self._t0)
+            held = self.usage.busy_s if self.usage is not None else None
+            busy = held if held is not None else \
+                time.perf_counter() - (self._dispatched or self._t0)
             r.busy_s = round(busy, 4)
             r.cost, r.energy_wh = costs.local(busy, provider.load().slots or 1)
         r.cost_equivalent = costs.equivalent(r.prompt_tokens, r.completion_tokens)
