@@ -29,7 +29,13 @@ from pydantic_settings import (
 
 from homeport.errors import ConfigError
 from homeport.privacy.entities import ALL_TYPES, DEFAULT_SENSITIVITY
-from homeport.settings_ops import TASK_TYPES, EconomicsConfig, GovernanceConfig, TelemetryConfig
+from homeport.settings_ops import (
+    TASK_TYPES,
+    EconomicsConfig,
+    GovernanceConfig,
+    TelemetryConfig,
+    WebConfig,
+)
 from homeport.types import Sensitivity, Tier
 
 AUTO_MODEL = "auto"  # the router's virtual model
@@ -461,6 +467,7 @@ class Settings(BaseSettings):
                                        description="Prices, the hardware profile, break-even.")
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig,
                                        description="Metrics, traces and logs.")
+    web: WebConfig = Field(default_factory=WebConfig, description="The web UI.")
 
     @classmethod
     def settings_customise_sources(

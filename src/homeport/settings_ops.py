@@ -103,6 +103,16 @@ class EconomicsConfig(_Strict):
                                        description="The decision rule's thresholds.")
 
 
+class WebConfig(_Strict):
+    enabled: bool = Field(True, description="Serve the web UI at /.")
+    session_secret: str | None = Field(
+        None, description="Key that signs session cookies (set the same one on every replica). "
+        "Default: a random key kept in data_dir/web-secret.")
+    session_hours: float = Field(12, gt=0, description="How long a login lasts.")
+    secure_cookies: bool = Field(False, description="Send cookies only over HTTPS (turn on "
+                                 "behind a TLS proxy).")
+
+
 class TelemetryConfig(_Strict):
     metrics: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
     metrics_auth: bool = Field(False, description="Require an admin or auditor key for "

@@ -25,6 +25,8 @@ from homeport.api.router_routes import endpoints as router_endpoints
 from homeport.errors import HomeportError, PermissionDenied
 from homeport.runtime import Runtime
 from homeport.settings import Settings
+from homeport.web.routes import Web
+from homeport.web.routes import routes as web_routes
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +46,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
                 *knowledge_routes(), *memory_routes(), *admin_routes(), *audit_routes(),
-                *report_routes()],
+                *report_routes(), *(web_routes() if settings.web.enabled else [])],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
     app.state.runtime = rt
+    if settings.web.enabled:
+        app.state.web = Web(rt)
     exact, prefixed = endpoints(rt)
     return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed,
                     passthrough=("/v1/knowledge", "/v1/memory", "/v1/admin", "/v1/audit",

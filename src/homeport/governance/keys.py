@@ -170,10 +170,16 @@ class KeyStore:
         key, _ = self.create("admin", name="admin", roles=("admin",), key=admin_key)
         return None if admin_key is not None else key
 
+    def caller(self, key_id: str) -> Caller | None:
+        """The Caller of an active key, by its id (web sessions name keys by id)."""
+        return self._caller(api_keys.c.id == key_id)
+
     def lookup(self, key_hash: str) -> Caller | None:
+        return self._caller(api_keys.c.hash == key_hash)
+
+    def _caller(self, where: Any) -> Caller | None:
         with self._db.engine.connect() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.hash == key_hash)).mappings() \
-                .first()
+            row = conn.execute(select(api_keys).where(where)).mappings().first()
         if row is None or row["revoked_at"] is not None:
             return None
         return Caller(key_id=row["id"], team=row["team"],

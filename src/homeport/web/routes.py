@@ -1,0 +1,197 @@
+"""The web UI's routes: server-rendered pages over the services the API uses; no logic of its
+own. Pages need a session (log in with an API key); forms and htmx posts carry a CSRF token."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from homeport.errors import HomeportError, PermissionDenied
+from homeport.governance.audit import FORMATS, KINDS, Record, iso_time, parse_time
+from homeport.runtime import Runtime
+from homeport.types import Caller
+from homeport.web.session import (
+    COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LOGIN_COOKIE,
+    Session,
+    Sessions,
+)
+
+HERE = Path(__file__).parent
+AUDIT_PAGE = 50
+
+
+class Web:
+    """What every page needs: templates, sessions, the runtime."""
+
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+        self.sessions = Sessions(rt.settings.web, rt.settings.data_dir)
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                               autoescape=select_autoescape(["html"]), auto_reload=False)
+
+    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.env.get_template(name).render(**context), status_code=status)
+
+
+Page = Callable[[Web, Caller, Session, Request], Awaitable[Response]]
+
+
+def page(handler: Page, *, auditor: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """A page for a logged-in person: the session's key, CSRF on anything but GET, errors as
+    pages that say what happened and what to do."""
+
+    async def endpoint(request: Request) -> Response:
+        web: Web = request.app.state.web
+        session = web.sessions.read(request.cookies.get(COOKIE))
+        caller = await web.rt.db.run(web.rt.keys.caller, session.key_id) if session else None
+        if session is None or caller is None:
+            return RedirectResponse("/login", status_code=303)
+        csrf = web.sessions.csrf(session)
+        try:
+            if request.method != "GET":
+                form = await request.form()
+                token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+                if not web.sessions.csrf_ok(session, str(token or "")):
+                    raise PermissionDenied("This form has expired. Reload the page and try "
+                                           "again.")
+            if auditor and not caller.is_auditor:
+                raise PermissionDenied("This page is for admins and auditors. Ask an admin "
+                                       "for an auditor key.")
+            return await handler(web, caller, session, request)
+        except HomeportError as e:
+            return web.render("error.html", e.status, caller=caller, csrf=csrf,
+                              error=e.message, page="error")
+
+    return endpoint
+
+
+async def login_form(request: Request) -> Response:
+    web: Web = request.app.state.web
+    token = secrets.token_urlsafe(16)
+    response = web.render("login.html", login_csrf=token, error=None)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, **_flags(web))
+    return response
+
+
+async def login(request: Request) -> Response:
+    web: Web = request.app.state.web
+    form = await request.form()
+    given, expected = str(form.get(CSRF_FIELD) or ""), request.cookies.get(LOGIN_COOKIE) or ""
+    token = secrets.token_urlsafe(16)
+    if not expected or not secrets.compare_digest(given, expected):
+        return _login_error(web, token, 403, "The login form expired. Please try again.")
+    key = str(form.get("api_key") or "").strip()
+    try:
+        caller = await web.rt.keys.authenticate(f"Bearer {key}")
+    except HomeportError:
+        return _login_error(web, token, 401, "That API key is not valid (or was revoked). "
+                                             "Check it, or ask an admin for a new one.")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, web.sessions.issue(caller.key_id), max_age=web.sessions.max_age,
+                        **_flags(web))
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+def _login_error(web: Web, token: str, status: int, message: str) -> Response:
+    response = web.render("login.html", status, login_csrf=token, error=message)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, **_flags(web))
+    return response
+
+
+def _flags(web: Web) -> dict[str, Any]:
+    return web.sessions.cookie_flags()
+
+
+async def logout(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+async def home(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    s = web.rt.settings
+    return web.render("home.html", caller=caller, csrf=web.sessions.csrf(session), page="home",
+                      api_url=f"http://{s.host}:{s.port}/v1")
+
+
+# -- audit ----------------------------------------------------------------------------------------
+
+def _audit_filters(request: Request) -> dict[str, Any]:
+    q = request.query_params
+    kind = q.get("kind") or None
+    return {"kind": kind if kind in KINDS else None, "team": q.get("team") or None,
+            "provider": q.get("provider") or None, "since": q.get("since") or None}
+
+
+async def audit(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    filters = _audit_filters(request)
+    before = request.query_params.get("before", "")
+    page_ = await web.rt.db.run(functools.partial(
+        web.rt.audit.query, kind=filters["kind"], team=filters["team"],
+        provider=filters["provider"], limit=AUDIT_PAGE,
+        since=parse_time(filters["since"]) if filters["since"] else None,
+        before_seq=int(before) if before.isdigit() else None))
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return web.render("audit.html", caller=caller, csrf=web.sessions.csrf(session),
+                      page="audit", kinds=KINDS, filters=filters, query=query,
+                      records=[_row(r) for r in page_.records], next_before=page_.next_before)
+
+
+def _row(r: Record) -> dict[str, Any]:
+    d = r.data
+    if r.kind == "egress":
+        summary = (f"{d.get('purpose', 'request')} to {d.get('provider')}/{d.get('model')} "
+                   f"({d.get('tier', '')}, {d.get('sensitivity', 'n/a')}"
+                   f"{', masked' if d.get('pseudonymized') else ''})")
+    elif r.kind == "admin":
+        summary = f"{d.get('action')} {d.get('target')}"
+    else:
+        summary = f"{d.get('action')} {', '.join(d.get('kbs', []))}"
+    return {"seq": r.seq, "time": iso_time(r.ts), "kind": r.kind, "team": r.team,
+            "actor": r.actor, "summary": summary}
+
+
+async def audit_verify(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    result = await web.rt.db.run(web.rt.audit.verify)
+    return web.render("verify.html", result=result)
+
+
+async def audit_export(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    fmt = request.query_params.get("format", "jsonl")
+    fmt = fmt if fmt in FORMATS else "jsonl"
+    filters = _audit_filters(request)
+    since = parse_time(filters["since"]) if filters["since"] else None
+    chunks = web.rt.audit.iter_export(since, None, (filters["kind"],) if filters["kind"] else (),
+                                      fmt)
+    media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
+    return StreamingResponse(chunks, media_type=media, headers={
+        "content-disposition": f'attachment; filename="homeport-audit.{fmt}"'})
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", page(home), methods=["GET"]),
+        Route("/login", login_form, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", page(logout), methods=["POST"]),
+        Route("/audit", page(audit, auditor=True), methods=["GET"]),
+        Route("/audit/verify", page(audit_verify, auditor=True), methods=["POST"]),
+        Route("/audit/export", page(audit_export, auditor=True), methods=["GET"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+

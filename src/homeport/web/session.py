@@ -1,0 +1,97 @@
+"""Web sessions: a signed cookie naming the API key a person logged in with, and CSRF tokens.
+
+The cookie holds the key's id (never the key), when it was issued and a random nonce, signed
+with HMAC-SHA256; it is HttpOnly and SameSite=Lax (Secure with web.secure_cookies). Every
+request re-reads the key, so a revoked key ends its sessions. Forms and htmx requests carry a
+CSRF token derived from the session's nonce; the login form, before any session, uses a
+double-submit cookie.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from homeport.settings_ops import WebConfig
+
+COOKIE = "hp_session"
+LOGIN_COOKIE = "hp_login_csrf"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    key_id: str
+    issued: float
+    nonce: str
+
+
+class Sessions:
+    def __init__(self, cfg: WebConfig, data_dir: Path):
+        self.cfg = cfg
+        self._secret = (cfg.session_secret.encode() if cfg.session_secret
+                        else _stored_secret(data_dir / "web-secret"))
+
+    @property
+    def max_age(self) -> int:
+        return int(self.cfg.session_hours * 3600)
+
+    def issue(self, key_id: str) -> str:
+        body = orjson.dumps({"k": key_id, "t": time.time(), "n": secrets.token_urlsafe(16)})
+        payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
+        return f"{payload}.{self._sign(payload)}"
+
+    def read(self, cookie: str | None) -> Session | None:
+        """The session a cookie holds, or None if it is missing, forged or expired."""
+        if not cookie or "." not in cookie:
+            return None
+        payload, _, signature = cookie.rpartition(".")
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            data = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            session = Session(str(data["k"]), float(data["t"]), str(data["n"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if time.time() - session.issued > self.max_age:
+            return None
+        return session
+
+    def csrf(self, session: Session) -> str:
+        return self._sign(f"csrf:{session.nonce}")
+
+    def csrf_ok(self, session: Session, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(str(token), self.csrf(session))
+
+    def cookie_flags(self) -> dict[str, object]:
+        return {"httponly": True, "samesite": "lax", "secure": self.cfg.secure_cookies,
+                "path": "/"}
+
+    def _sign(self, text: str) -> str:
+        digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _stored_secret(path: Path) -> bytes:
+    """A random key kept beside the data (created once, readable by its owner only)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_bytes(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_bytes()
+        with os.fdopen(fd, "wb") as f:
+            f.write(secret)
+        return secret

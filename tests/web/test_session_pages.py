@@ -1,0 +1,129 @@
+"""The web UI's login, session cookie, CSRF and audit page, through the real app (in-process)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from homeport.api.app import create_app
+from homeport.runtime import Runtime
+from homeport.settings import Settings
+from homeport.web.session import COOKIE
+
+ADMIN = "hp-web-admin-key"
+
+
+@pytest.fixture
+async def web(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    settings = Settings(data_dir=tmp_path, admin_key=ADMIN,
+                        embedded={"chat": None, "embeddings": None})
+    rt = Runtime(settings)
+    rt.prepare()
+    app = create_app(settings, rt)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://testserver") as client:
+        yield client, rt
+    rt.db.close()
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, html
+    return match[1]
+
+
+async def log_in(client: httpx.AsyncClient, key: str) -> httpx.Response:
+    form = await client.get("/login")
+    return await client.post("/login", data={"api_key": key, "csrf": csrf_of(form.text)})
+
+
+async def test_pages_need_a_login(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _ = web
+    r = await client.get("/")
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    form = await client.get("/login")
+    assert form.status_code == 200
+    assert '<label for="api_key">API key</label>' in form.text
+    assert "httponly" in form.headers["set-cookie"].lower()
+
+
+async def test_login_sets_a_protected_session_cookie(
+        web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _ = web
+    r = await log_in(client, ADMIN)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith(COOKIE))
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert ADMIN not in cookie  # the key id, signed; never the key
+    home = await client.get("/")
+    assert home.status_code == 200 and "admin" in home.text
+
+
+async def test_bad_logins_say_what_to_do(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _ = web
+    r = await log_in(client, "hp-not-a-key")
+    assert r.status_code == 401 and "not valid" in r.text and "Traceback" not in r.text
+    await client.get("/login")
+    r = await client.post("/login", data={"api_key": ADMIN, "csrf": "forged"})
+    assert r.status_code == 403 and "expired" in r.text
+
+
+async def test_a_forged_or_revoked_session_is_refused(
+        web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, rt = web
+    key, info = rt.keys.create("radiology")
+    await log_in(client, key)
+    assert (await client.get("/")).status_code == 200
+    value = client.cookies[COOKIE]
+    client.cookies.set(COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert (await client.get("/")).status_code == 303
+    client.cookies.set(COOKIE, value)
+    rt.keys.revoke(info.id)
+    assert (await client.get("/")).status_code == 303
+
+
+async def test_members_do_not_see_the_audit_page(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, rt = web
+    key, _ = rt.keys.create("radiology")
+    await log_in(client, key)
+    r = await client.get("/audit")
+    assert r.status_code == 403 and "admins and auditors" in r.text
+    assert 'href="/audit"' not in (await client.get("/")).text
+
+
+async def test_audit_page_lists_verifies_and_exports(
+        web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, rt = web
+    rt.admin.create_team("cli", "oncology", budget=5)
+    await log_in(client, ADMIN)
+    page = await client.get("/audit", params={"kind": "admin"})
+    assert page.status_code == 200 and "create_team oncology" in page.text
+    r = await client.post("/audit/verify")  # no CSRF token
+    assert r.status_code == 403
+    token = csrf_of(page.text)
+    r = await client.post("/audit/verify", headers={"x-csrf-token": token})
+    assert r.status_code == 200 and "Intact: 1 record verified" in r.text
+    exported = await client.get("/audit/export", params={"format": "csv", "kind": "admin"})
+    assert exported.status_code == 200 and "create_team" in exported.text
+    bad = await client.get("/audit", params={"since": "yesterday-ish"})
+    assert bad.status_code == 400 and "is not a time" in bad.text
+
+
+async def test_logout_ends_the_session(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _ = web
+    await log_in(client, ADMIN)
+    token = csrf_of((await client.get("/")).text)
+    r = await client.post("/logout", data={"csrf": token})
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert (await client.get("/")).status_code == 303
+
+
+async def test_static_assets_are_served(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, _ = web
+    r = await client.get("/static/vendor/htmx-2.0.4.min.js")
+    assert r.status_code == 200 and "htmx" in r.text[:2000]
+    assert (await client.get("/static/homeport.css")).status_code == 200
