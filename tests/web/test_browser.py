@@ -9,6 +9,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
@@ -65,6 +66,21 @@ async def test_log_in_and_verify_the_audit_chain(server: ServerProcess,
     await page.get_by_role("button", name="Verify the chain").click()
     await expect(page.get_by_role("status")).to_contain_text("Intact")
     await shot(page, "audit")
+
+
+async def test_usage_dashboard(server: ServerProcess, browser: Browser) -> None:
+    for text in ("first", "second", "third"):  # ledger rows from the embedded embedder
+        r = httpx.post(f"{server.url}/v1/embeddings", json={"model": "local-embed", "input": text},
+                       headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=60)
+        assert r.status_code == 200
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await log_in(page, server)
+    await page.get_by_role("link", name="Usage").click()
+    await expect(page.get_by_role("img", name="Requests, local and cloud")).to_be_visible()
+    await page.get_by_label("Split by").select_option("model")
+    await page.get_by_role("button", name="Show").click()
+    await expect(page.get_by_role("rowheader", name="local-embed").first).to_be_visible()
+    await shot(page, "usage")
 
 
 async def test_a_wrong_key_says_what_to_do(server: ServerProcess, browser: Browser) -> None:

@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
-import pytest
 
-from homeport.api.app import create_app
 from homeport.runtime import Runtime
-from homeport.settings import Settings
 from homeport.web.session import COOKIE
-
-ADMIN = "hp-web-admin-key"
-
-
-@pytest.fixture
-async def web(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-    settings = Settings(data_dir=tmp_path, admin_key=ADMIN,
-                        embedded={"chat": None, "embeddings": None})
-    rt = Runtime(settings)
-    rt.prepare()
-    app = create_app(settings, rt)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://testserver") as client:
-        yield client, rt
-    rt.db.close()
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert match, html
-    return match[1]
-
-
-async def log_in(client: httpx.AsyncClient, key: str) -> httpx.Response:
-    form = await client.get("/login")
-    return await client.post("/login", data={"api_key": key, "csrf": csrf_of(form.text)})
+from tests.web.conftest import ADMIN, csrf_of, log_in
 
 
 async def test_pages_need_a_login(web: tuple[httpx.AsyncClient, Runtime]) -> None:

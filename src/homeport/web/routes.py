@@ -11,15 +11,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from homeport.errors import HomeportError, PermissionDenied
+from homeport.economics.reports import Reports, Timeseries, window
+from homeport.errors import HomeportError, InvalidRequest, PermissionDenied
 from homeport.governance.audit import FORMATS, KINDS, Record, iso_time, parse_time
 from homeport.runtime import Runtime
 from homeport.types import Caller
+from homeport.web.charts import Line, line_chart
 from homeport.web.session import (
     COOKIE,
     CSRF_FIELD,
@@ -39,6 +42,7 @@ class Web:
     def __init__(self, rt: Runtime):
         self.rt = rt
         self.sessions = Sessions(rt.settings.web, rt.settings.data_dir)
+        self.reports = Reports(rt.db, rt.settings)
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html"]), auto_reload=False)
 
@@ -182,6 +186,49 @@ async def audit_export(web: Web, caller: Caller, session: Session, request: Requ
         "content-disposition": f'attachment; filename="homeport-audit.{fmt}"'})
 
 
+# -- usage ----------------------------------------------------------------------------------------
+
+USAGE_GROUPS = ("team", "model", "rule", "tier", "task", "provider")
+
+
+async def usage(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    q = request.query_params
+    since_text = q.get("since") or "7d"
+    by = q.get("by") or "team"
+    if by not in USAGE_GROUPS:
+        raise InvalidRequest(f"Split by one of {', '.join(USAGE_GROUPS)}.", param="by")
+    since, until = window(since_text, None)
+    bucket = "hour" if until - since <= 7 * 86400 else "day"
+    series, used, costs = await web.rt.db.run(lambda: (
+        web.reports.timeseries(since, until, bucket=bucket, by="tier"),
+        web.reports.usage(since, until, by=by), web.reports.costs(since, until, by=by)))
+    return web.render("usage.html", caller=caller, csrf=web.sessions.csrf(session),
+                      page="usage", since=since_text, by=by, groups=USAGE_GROUPS,
+                      bucket=bucket, currency=used.currency, charts=_usage_charts(series),
+                      reports=[used, costs],
+                      window=f"{iso_time(since)[:16]} to {iso_time(until)[:16]} UTC")
+
+
+def _usage_charts(ts: Timeseries) -> list[Markup]:
+    tiers = sorted(ts.series)
+
+    def total(field: str) -> list[float | None]:
+        return [sum(ts.series[t][field][i] or 0 for t in tiers) for i in range(len(ts.times))]
+
+    return [
+        line_chart("requests", "Requests, local and cloud", ts.times,
+                   [Line(t, ts.series[t]["requests"]) for t in tiers]),
+        line_chart("tokens", "Tokens, local and cloud", ts.times,
+                   [Line(t, ts.series[t]["tokens"]) for t in tiers]),
+        line_chart("cost", "Cost and what the same work would cost in the cloud", ts.times,
+                   [Line("actual cost", total("cost")),
+                    Line("cloud-equivalent", total("cost_equivalent"))]),
+        line_chart("latency", "Latency p50 / p95 (ms)", ts.times,
+                   [Line(f"{t} {p}", ts.series[t][f"{p}_ms"]) for t in tiers
+                    for p in ("p50", "p95")], unit=" ms"),
+    ]
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", page(home), methods=["GET"]),
@@ -189,6 +236,7 @@ def routes() -> list[BaseRoute]:
         Route("/login", login, methods=["POST"]),
         Route("/logout", page(logout), methods=["POST"]),
         Route("/audit", page(audit, auditor=True), methods=["GET"]),
+        Route("/usage", page(usage, auditor=True), methods=["GET"]),
         Route("/audit/verify", page(audit_verify, auditor=True), methods=["POST"]),
         Route("/audit/export", page(audit_export, auditor=True), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
