@@ -229,6 +229,45 @@ def _usage_charts(ts: Timeseries) -> list[Markup]:
     ]
 
 
+# -- break-even -----------------------------------------------------------------------------------
+
+MONTH = 30.44 * 86400
+
+
+async def breakeven(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    q = request.query_params
+    since_text = q.get("since") or "30d"
+    by = q.get("by") or "rule"
+    if by not in ("rule", "task"):
+        raise InvalidRequest("Workloads are by rule or by task.", param="by")
+    since, until = window(since_text, None)
+    result = await web.rt.db.run(lambda: web.reports.breakeven(since, until, by=by))
+    s, currency = result.summary, result.currency
+    months = s.payback_months
+    payback = ("nothing to pay back" if s.hardware_price == 0 else
+               "never at this volume" if months is None else f"{months:.1f} months")
+    return web.render("breakeven.html", caller=caller, csrf=web.sessions.csrf(session),
+                      page="breakeven", since=since_text, by=by, s=s, currency=currency,
+                      hw=web.rt.settings.economics.hardware, workloads=result.workloads,
+                      payback=payback, chart=_payback_chart(s, until),
+                      money=lambda v: f"{v:,.2f} {currency}" if abs(v) >= 1 or v == 0
+                      else f"{v:.4f} {currency}",
+                      window=f"{iso_time(since)[:10]} to {iso_time(until)[:10]}")
+
+
+def _payback_chart(s: Any, now: float) -> Markup | None:
+    """Operating savings accumulated month by month against the hardware's price."""
+    if s.hardware_price <= 0 or s.monthly_operating_savings <= 0:
+        return None
+    horizon = int(min(120, max(12, (s.payback_months or 12) * 1.5)))
+    months = range(horizon + 1)
+    return line_chart("payback", "Savings accumulated against the hardware price",
+                      [now + m * MONTH for m in months],
+                      [Line("operating savings", [m * s.monthly_operating_savings
+                                                  for m in months]),
+                       Line("hardware price", [s.hardware_price for _ in months])])
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", page(home), methods=["GET"]),
@@ -237,6 +276,7 @@ def routes() -> list[BaseRoute]:
         Route("/logout", page(logout), methods=["POST"]),
         Route("/audit", page(audit, auditor=True), methods=["GET"]),
         Route("/usage", page(usage, auditor=True), methods=["GET"]),
+        Route("/breakeven", page(breakeven, auditor=True), methods=["GET"]),
         Route("/audit/verify", page(audit_verify, auditor=True), methods=["POST"]),
         Route("/audit/export", page(audit_export, auditor=True), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
