@@ -84,6 +84,8 @@ async def test_usage_dashboard(server: ServerProcess, browser: Browser) -> None:
     await page.get_by_role("link", name="Break-even").click()
     await expect(page.get_by_role("heading", name="Hardware profile")).to_be_visible()
     await shot(page, "breakeven")
+    await page.get_by_role("link", name="Providers").click()
+    await expect(page.get_by_role("rowheader", name="local-embed")).to_be_visible()
 
 
 async def test_a_wrong_key_says_what_to_do(server: ServerProcess, browser: Browser) -> None:

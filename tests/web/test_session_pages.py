@@ -95,3 +95,16 @@ async def test_static_assets_are_served(web: tuple[httpx.AsyncClient, Runtime]) 
     r = await client.get("/static/vendor/htmx-2.0.4.min.js")
     assert r.status_code == 200 and "htmx" in r.text[:2000]
     assert (await client.get("/static/homeport.css")).status_code == 200
+
+
+async def test_providers_page_is_for_admins(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, rt = web
+    key, _ = rt.keys.create("audit", roles=("auditor",))
+    await log_in(client, key)
+    assert (await client.get("/providers")).status_code == 403
+    client.cookies.clear()
+    await log_in(client, ADMIN)
+    r = await client.get("/providers")
+    assert r.status_code == 200 and '<th scope="col">saturated</th>' in r.text
+    live = await client.get("/providers/live")
+    assert live.status_code == 200 and live.text.startswith('<div id="providers-live"')

@@ -14,7 +14,7 @@ from homeport.api.asgi import authenticated, json_response
 from homeport.api.parse import validate
 from homeport.errors import PermissionDenied
 from homeport.governance.teams import MAX_RATE
-from homeport.routing.policy import saturation
+from homeport.routing.policy import provider_status
 from homeport.runtime import Runtime
 from homeport.types import Caller
 
@@ -156,14 +156,7 @@ async def revoke_key(rt: Runtime, caller: Caller, request: Request) -> Response:
 async def providers(rt: Runtime, caller: Caller, request: Request) -> Response:
     """Providers and their live load (the admin console's saturation view)."""
     _admin(caller)
-    overflow = rt.settings.routing.overflow
-    data = []
-    for name, p in rt.registry.providers.items():
-        load = p.load()
-        data.append({"name": name, "tier": str(p.tier), "clearance": str(p.clearance),
-                     "region": p.region, "ready": p.ready(), "in_flight": load.in_flight,
-                     "queued": load.queued, "slots": load.slots,
-                     "saturated": saturation(load, overflow) is not None})
+    data = provider_status(rt.registry.providers, rt.settings.routing.overflow)
     return json_response({"object": "list", "data": data})
 
 

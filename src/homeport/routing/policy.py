@@ -8,11 +8,13 @@ candidate may see the content, the cleared fallbacks. Clearance itself is enforc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from homeport.errors import InvalidRequest
 from homeport.privacy.scanner import Classification
+from homeport.providers.base import Provider
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
 from homeport.routing.classifier import Assessment
@@ -236,6 +238,19 @@ def saturation(load: Load, cfg: OverflowConfig) -> str | None:
         if wait_ms > cfg.latency_budget_ms:
             return f"predicted wait {wait_ms:.0f} ms > {cfg.latency_budget_ms:.0f} ms"
     return None
+
+
+def provider_status(providers: Mapping[str, Provider],
+                    cfg: OverflowConfig) -> list[dict[str, Any]]:
+    """Each provider's tier, clearance, region, readiness and live load (admin views)."""
+    out = []
+    for name, p in providers.items():
+        load = p.load()
+        out.append({"name": name, "tier": str(p.tier), "clearance": str(p.clearance),
+                    "region": p.region, "ready": p.ready(), "in_flight": load.in_flight,
+                    "queued": load.queued, "slots": load.slots,
+                    "saturated": saturation(load, cfg) is not None})
+    return out
 
 
 def _uses_assessment(w: RuleCondition) -> bool:

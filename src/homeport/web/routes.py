@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from homeport.economics.reports import Reports, Timeseries, window
 from homeport.errors import HomeportError, InvalidRequest, PermissionDenied
 from homeport.governance.audit import FORMATS, KINDS, Record, iso_time, parse_time
+from homeport.routing.policy import provider_status
 from homeport.runtime import Runtime
 from homeport.types import Caller
 from homeport.web.charts import Line, line_chart
@@ -53,7 +54,8 @@ class Web:
 Page = Callable[[Web, Caller, Session, Request], Awaitable[Response]]
 
 
-def page(handler: Page, *, auditor: bool = False) -> Callable[[Request], Awaitable[Response]]:
+def page(handler: Page, *, auditor: bool = False,
+         admin: bool = False) -> Callable[[Request], Awaitable[Response]]:
     """A page for a logged-in person: the session's key, CSRF on anything but GET, errors as
     pages that say what happened and what to do."""
 
@@ -74,6 +76,8 @@ def page(handler: Page, *, auditor: bool = False) -> Callable[[Request], Awaitab
             if auditor and not caller.is_auditor:
                 raise PermissionDenied("This page is for admins and auditors. Ask an admin "
                                        "for an auditor key.")
+            if admin and not caller.is_admin:
+                raise PermissionDenied("This page is for admins.")
             return await handler(web, caller, session, request)
         except HomeportError as e:
             return web.render("error.html", e.status, caller=caller, csrf=csrf,
@@ -268,6 +272,22 @@ def _payback_chart(s: Any, now: float) -> Markup | None:
                        Line("hardware price", [s.hardware_price for _ in months])])
 
 
+# -- providers ------------------------------------------------------------------------------------
+
+def _providers(web: Web) -> list[dict[str, Any]]:
+    return provider_status(web.rt.registry.providers, web.rt.settings.routing.overflow)
+
+
+async def providers(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    return web.render("providers.html", caller=caller, csrf=web.sessions.csrf(session),
+                      page="providers", providers=_providers(web))
+
+
+async def providers_live(web: Web, caller: Caller, session: Session,
+                         request: Request) -> Response:
+    return web.render("providers_table.html", providers=_providers(web))
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", page(home), methods=["GET"]),
@@ -277,6 +297,8 @@ def routes() -> list[BaseRoute]:
         Route("/audit", page(audit, auditor=True), methods=["GET"]),
         Route("/usage", page(usage, auditor=True), methods=["GET"]),
         Route("/breakeven", page(breakeven, auditor=True), methods=["GET"]),
+        Route("/providers", page(providers, admin=True), methods=["GET"]),
+        Route("/providers/live", page(providers_live, admin=True), methods=["GET"]),
         Route("/audit/verify", page(audit_verify, auditor=True), methods=["POST"]),
         Route("/audit/export", page(audit_export, auditor=True), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
