@@ -86,6 +86,14 @@ async def test_usage_dashboard(server: ServerProcess, browser: Browser) -> None:
     await shot(page, "breakeven")
     await page.get_by_role("link", name="Providers").click()
     await expect(page.get_by_role("rowheader", name="local-embed")).to_be_visible()
+    await page.get_by_role("link", name="Teams").click()
+    await page.get_by_label("Team", exact=True).first.fill("radiology")
+    await page.get_by_label("Budget per period").fill("50")
+    await page.get_by_label("Requests/min").fill("120")
+    await page.get_by_role("button", name="Save team").click()
+    await expect(page.get_by_role("rowheader", name="radiology")).to_be_visible()
+    await expect(page.get_by_role("cell", name="50/month")).to_be_visible()
+    await shot(page, "teams")
 
 
 async def test_a_wrong_key_says_what_to_do(server: ServerProcess, browser: Browser) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
+from homeport.governance.keys import hash_key
 from homeport.runtime import Runtime
 from homeport.web.session import COOKIE
 from tests.web.conftest import ADMIN, csrf_of, log_in
@@ -108,3 +111,28 @@ async def test_providers_page_is_for_admins(web: tuple[httpx.AsyncClient, Runtim
     assert r.status_code == 200 and '<th scope="col">saturated</th>' in r.text
     live = await client.get("/providers/live")
     assert live.status_code == 200 and live.text.startswith('<div id="providers-live"')
+
+
+async def test_admins_manage_teams_and_keys(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    client, rt = web
+    await log_in(client, ADMIN)
+    page = await client.get("/teams")
+    token = csrf_of(page.text)
+    r = await client.post("/teams", data={"csrf": token, "name": "legal", "budget": "25",
+                                          "budget_period": "week", "rpm": "60"})
+    assert r.status_code == 303
+    team = rt.governance.teams.get("legal")
+    assert team.limits.budget == 25 and team.limits.budget_period == "week"
+    bad = await client.post("/teams", data={"csrf": token, "name": "legal", "rpm": "lots"})
+    assert bad.status_code == 400 and "rpm must be a whole number" in bad.text
+    made = await client.post("/keys", data={"csrf": token, "team": "legal", "name": "contracts",
+                                            "role": "member", "models": ""})
+    assert made.status_code == 200 and "copy it now" in made.text
+    key = re.search(r"<code>(hp-[^<]+)</code>", made.text)
+    assert key and rt.keys.lookup(hash_key(key[1])) is not None
+    info = next(k for k in rt.keys.list() if k.team == "legal")
+    assert (await client.post(f"/keys/{info.id}/revoke", data={"csrf": token})).status_code == 303
+    assert rt.keys.lookup(hash_key(key[1])) is None
+    actions = [r.data["action"] for r in rt.audit.query(kind="admin").records]
+    assert {"create_team", "create_key", "revoke_key"} <= set(actions)
+    assert (await client.post("/teams", data={"name": "x"})).status_code == 403  # no CSRF

@@ -118,7 +118,7 @@ def list_keys(settings: Settings, include_revoked: bool, team: str | None) -> No
         table.add_row(k.id, k.prefix + "…", k.name, k.team, ",".join(k.roles),
                       ",".join(k.allowed_models) if k.allowed_models is not None else "any",
                       ",".join(k.allowed_kbs) if k.allowed_kbs is not None else "any",
-                      budget_text(lim.budget, lim.budget_period), _n(lim.rpm), _n(lim.tpm),
+                      lim.budget_text(), _n(lim.rpm), _n(lim.tpm),
                       _date(k.created_at), _date(k.revoked_at))
     console().print(table)
 
@@ -131,10 +131,6 @@ def revoke(settings: Settings, key_id: str) -> None:
     within key_cache_ttl_s seconds."""
     info = admin(settings).revoke_key(CLI_ACTOR, key_id)
     click.echo(f"revoked {info.id} ({info.prefix}…, team {info.team})")
-
-
-def budget_text(budget: float | None, period: str | None) -> str:
-    return "" if budget is None else f"{budget:g}/{period or 'month'}"
 
 
 def _n(v: int | None) -> str:

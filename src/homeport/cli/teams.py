@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from homeport.cli.keys import CLI_ACTOR, admin, budget_text, given, limit_options
+from homeport.cli.keys import CLI_ACTOR, admin, given, limit_options
 from homeport.cli.main import cli, common_options, console
 from homeport.settings import Settings
 
@@ -54,7 +54,7 @@ def list_teams(settings: Settings) -> None:
     table = Table("team", "description", "budget", "on exhausted", "rpm", "tpm")
     for t in admin(settings).teams.list():
         lim = t.limits
-        table.add_row(t.name, t.description, budget_text(lim.budget, lim.budget_period),
+        table.add_row(t.name, t.description, lim.budget_text(),
                       lim.on_exhausted or "", str(lim.rpm or ""), str(lim.tpm or ""))
     console().print(table)
 

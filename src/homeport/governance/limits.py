@@ -12,3 +12,7 @@ class Limits:
     on_exhausted: str | None = None  # local | reject (default governance.on_budget_exhausted)
     rpm: int | None = None  # requests per minute
     tpm: int | None = None  # tokens per minute (prompt + completion)
+
+    def budget_text(self) -> str:
+        """`12.5/month`, or "" without a budget."""
+        return "" if self.budget is None else f"{self.budget:g}/{self.budget_period or 'month'}"

@@ -288,6 +288,60 @@ async def providers_live(web: Web, caller: Caller, session: Session,
     return web.render("providers_table.html", providers=_providers(web))
 
 
+# -- teams and keys (admin actions, audited by governance.admin) ---------------------------------
+
+def _number(form: Any, name: str, kind: type[float] | type[int]) -> float | int | None:
+    text = str(form.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise InvalidRequest(f"{name} must be a {'whole ' if kind is int else ''}number, "
+                             f"not {text!r}", param=name) from None
+
+
+async def teams(web: Web, caller: Caller, session: Session, request: Request,
+                new_key: dict[str, str] | None = None) -> Response:
+    listed = await web.rt.db.run(lambda: (web.rt.admin.teams.list(), web.rt.keys.list()))
+    return web.render("teams.html", caller=caller, csrf=web.sessions.csrf(session),
+                      page="teams", teams=listed[0], keys=listed[1],
+                      new_key=new_key)
+
+
+async def save_team(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    form = await request.form()
+    name = str(form.get("name") or "").strip()
+    limits: dict[str, Any] = {
+        "budget": _number(form, "budget", float), "rpm": _number(form, "rpm", int),
+        "tpm": _number(form, "tpm", int),
+        "budget_period": str(form.get("budget_period") or "") or None,
+        "on_exhausted": str(form.get("on_exhausted") or "") or None}
+    exists = name in {t.name for t in await web.rt.db.run(web.rt.admin.teams.list)}
+    if exists:
+        await web.rt.db.run(lambda: web.rt.admin.update_team(caller.key_id, name, None,
+                                                             **limits))
+    else:
+        await web.rt.db.run(lambda: web.rt.admin.create_team(
+            caller.key_id, name, "", **{k: v for k, v in limits.items() if v is not None}))
+    web.rt.governance.forget_limits()
+    return RedirectResponse("/teams", status_code=303)
+
+
+async def create_key(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    form = await request.form()
+    models = [m.strip() for m in str(form.get("models") or "").split(",") if m.strip()]
+    key, info = await web.rt.db.run(lambda: web.rt.admin.create_key(
+        caller.key_id, str(form.get("team") or ""), str(form.get("name") or ""),
+        (str(form.get("role") or "member"),), allowed_models=models or None))
+    return await teams(web, caller, session, request, {"team": info.team, "key": key})
+
+
+async def revoke_key(web: Web, caller: Caller, session: Session, request: Request) -> Response:
+    await web.rt.db.run(web.rt.admin.revoke_key, caller.key_id, request.path_params["key"])
+    return RedirectResponse("/teams", status_code=303)
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", page(home), methods=["GET"]),
@@ -298,6 +352,10 @@ def routes() -> list[BaseRoute]:
         Route("/usage", page(usage, auditor=True), methods=["GET"]),
         Route("/breakeven", page(breakeven, auditor=True), methods=["GET"]),
         Route("/providers", page(providers, admin=True), methods=["GET"]),
+        Route("/teams", page(teams, admin=True), methods=["GET"]),
+        Route("/teams", page(save_team, admin=True), methods=["POST"]),
+        Route("/keys", page(create_key, admin=True), methods=["POST"]),
+        Route("/keys/{key}/revoke", page(revoke_key, admin=True), methods=["POST"]),
         Route("/providers/live", page(providers_live, admin=True), methods=["GET"]),
         Route("/audit/verify", page(audit_verify, auditor=True), methods=["POST"]),
         Route("/audit/export", page(audit_export, auditor=True), methods=["GET"]),
