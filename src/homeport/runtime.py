@@ -17,11 +17,10 @@ from homeport.economics.prices import PriceCatalog
 from homeport.economics.rollup import DAY, Rollup
 from homeport.governance.admin import Admin
 from homeport.governance.keys import KeyStore
-from homeport.governance.service import Governance, payload_hash
+from homeport.governance.service import Governance
 from homeport.knowledge.service import KnowledgeService
 from homeport.memory.service import MemoryService
 from homeport.privacy.scanner import Scanner
-from homeport.providers.base import Provider
 from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.registry import Registry
 from homeport.routing.assessor import TaskAssessor
@@ -74,9 +73,9 @@ class Runtime:
                                self.governance, self.costs, observers)
         self.knowledge = KnowledgeService(settings, self.db, self.registry, self.scanner)
         self.knowledge.audit = self._knowledge_access
-        self.knowledge.egress = self._knowledge_egress
+        self.knowledge.egress = self.governance.knowledge_egress
         if self.knowledge.reranker is not None:
-            self.knowledge.reranker.before_send = self._rerank_egress
+            self.knowledge.reranker.before_send = self.governance.rerank_egress
         self.memory = MemoryService(settings.memory, self.knowledge)
         self.prepared = False
         self.router_ready = False
@@ -160,22 +159,6 @@ class Runtime:
         self.tracing.shutdown()
         await self.registry.close()
         self.db.close()
-
-    async def _knowledge_egress(self, provider: Provider, model: str, texts: list[str],
-                                details: dict[str, object]) -> None:
-        """Knowledge text sent to an embedding provider outside this process (ingestion and
-        query embeddings), recorded before it leaves."""
-        await self.governance.audit.record("egress", {
-            **details, "provider": provider.name, "region": provider.region,
-            "tier": str(provider.tier), "model": model, "texts": len(texts),
-            "payload_sha256": payload_hash(texts)}, team=str(details.get("team") or "") or None)
-
-    async def _rerank_egress(self, texts: list[str]) -> None:
-        rerank = self.settings.knowledge.rerank
-        assert rerank is not None
-        await self.governance.audit.record("egress", {
-            "purpose": "rerank", "provider": rerank.base_url, "model": rerank.model,
-            "texts": len(texts), "payload_sha256": payload_hash(texts)})
 
     async def _knowledge_access(self, caller: Caller, action: str, kbs: list[str],
                                 details: dict[str, object]) -> None:

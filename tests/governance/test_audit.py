@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import orjson
@@ -35,14 +35,6 @@ from homeport.storage.db import Database
 from homeport.storage.schema import audit_log
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    database.migrate()
-    yield database
-    database.close()
 
 
 def egress(i: int, provider: str = "openai") -> dict[str, object]:

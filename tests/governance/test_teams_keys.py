@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 
@@ -14,14 +12,6 @@ from homeport.governance.keys import KeyStore, hash_key
 from homeport.governance.limits import Limits
 from homeport.governance.teams import TeamStore
 from homeport.storage.db import Database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    database.migrate()
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from starlette.routing import BaseRoute, Route
 
 from homeport.api.asgi import authenticated, json_response
 from homeport.errors import InvalidRequest, PermissionDenied
-from homeport.governance.audit import FORMATS, KINDS, parse_time
+from homeport.governance.audit import EXPORT_MEDIA, FORMATS, KINDS, parse_time
 from homeport.runtime import Runtime
 from homeport.types import Caller
 
 MAX_LIMIT = 1000
-_MEDIA = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 
 def _auditor(caller: Caller) -> None:
@@ -75,7 +74,7 @@ async def export(rt: Runtime, caller: Caller, request: Request) -> Response:
     kind = _choice(q, "kind", KINDS, None)
     chunks = rt.audit.iter_export(_time(q, "since"), _time(q, "until"),
                                   (kind,) if kind else (), fmt)
-    return StreamingResponse(chunks, media_type=_MEDIA[fmt], headers={
+    return StreamingResponse(chunks, media_type=EXPORT_MEDIA[fmt], headers={
         "content-disposition": f'attachment; filename="homeport-audit.{fmt}"'})
 
 

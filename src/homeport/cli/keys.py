@@ -14,7 +14,7 @@ from homeport.cli.main import cli, common_options, console
 from homeport.governance.admin import Admin
 from homeport.governance.audit import AuditLog
 from homeport.governance.keys import ROLES, KeyStore
-from homeport.governance.teams import MAX_RATE, TeamStore
+from homeport.governance.teams import LIMIT_FIELDS, MAX_RATE, TeamStore
 from homeport.settings import Settings
 from homeport.storage.db import Database
 
@@ -47,8 +47,14 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def given(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+clear_option = click.option(
+    "--clear", "cleared", multiple=True, type=click.Choice(LIMIT_FIELDS),
+    help="Remove a limit (repeatable).")
+
+
+def limit_changes(cleared: tuple[str, ...], **limits: Any) -> dict[str, Any]:
+    """The limits given as options, and those to clear (None)."""
+    return {k: v for k, v in limits.items() if v is not None} | dict.fromkeys(cleared)
 
 
 @cli.group()
@@ -72,7 +78,7 @@ def create(settings: Settings, team: str, name: str, roles: tuple[str, ...],
     """Create a key and print it (the only time it is shown)."""
     key, info = admin(settings).create_key(
         CLI_ACTOR, team, name, tuple(roles), allowed_models=list(models) or None,
-        allowed_kbs=list(kbs) or None, **given(**limits))
+        allowed_kbs=list(kbs) or None, **limit_changes((), **limits))
     click.echo(key)
     click.echo(f"id={info.id} team={info.team} roles={','.join(info.roles)} "
                "(store the key now: only its hash is kept)", err=True)
@@ -86,15 +92,13 @@ def create(settings: Settings, team: str, name: str, roles: tuple[str, ...],
 @click.option("--kb", "kbs", multiple=True, help="Allowed knowledge base (repeatable; "
               "replaces the list).")
 @click.option("--any-kb", is_flag=True, help="Allow every readable knowledge base again.")
-@click.option("--clear", "cleared", multiple=True,
-              type=click.Choice(["budget", "rpm", "tpm", "on_exhausted", "budget_period"]),
-              help="Remove a limit (repeatable).")
+@clear_option
 @limit_options
 @common_options
 def set_key(settings: Settings, key_id: str, models: tuple[str, ...], any_model: bool,
             kbs: tuple[str, ...], any_kb: bool, cleared: tuple[str, ...], **limits: Any) -> None:
     """Change a key's allowed models, knowledge bases or limits."""
-    changes = given(**limits) | dict.fromkeys(cleared)
+    changes = limit_changes(cleared, **limits)
     if models or any_model:
         changes["allowed_models"] = None if any_model else list(models)
     if kbs or any_kb:

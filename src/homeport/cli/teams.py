@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from homeport.cli.keys import CLI_ACTOR, admin, given, limit_options
+from homeport.cli.keys import CLI_ACTOR, admin, clear_option, limit_changes, limit_options
 from homeport.cli.main import cli, common_options, console
 from homeport.settings import Settings
 
@@ -24,23 +24,22 @@ def teams() -> None:
 @common_options
 def create(settings: Settings, name: str, description: str, **limits: Any) -> None:
     """Create a team, optionally with a budget and rate limits."""
-    team = admin(settings).create_team(CLI_ACTOR, name, description, **given(**limits))
+    team = admin(settings).create_team(CLI_ACTOR, name, description,
+                                       **limit_changes((), **limits))
     click.echo(f"created team {team.name}")
 
 
 @teams.command("set")
 @click.argument("name")
 @click.option("--description", default=None, help="What the team is.")
-@click.option("--clear", "cleared", multiple=True,
-              type=click.Choice(["budget", "rpm", "tpm", "on_exhausted", "budget_period"]),
-              help="Remove a limit (repeatable).")
+@clear_option
 @limit_options
 @common_options
 def set_team(settings: Settings, name: str, description: str | None, cleared: tuple[str, ...],
              **limits: Any) -> None:
     """Change a team's description, budget or rate limits. A running server applies it within
     governance.key_limits_ttl_s seconds."""
-    changes = given(**limits) | dict.fromkeys(cleared)
+    changes = limit_changes(cleared, **limits)
     if not changes and description is None:
         raise click.UsageError("nothing to change: give --description, a limit or --clear")
     admin(settings).update_team(CLI_ACTOR, name, description, **changes)

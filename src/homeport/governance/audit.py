@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("egress", "admin", "knowledge")
 FORMATS = ("jsonl", "csv")
+EXPORT_MEDIA = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 GENESIS = "0" * 64
 CSV_COLUMNS = ("seq", "ts", "time", "kind", "actor", "team", "data", "prev_hash", "hash")
 _PG_LOCK = 727275  # advisory lock key of audit appends (727274 is migrations')

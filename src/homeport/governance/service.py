@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy import select
 
 from homeport.economics.cost import CostModel
 from homeport.errors import BudgetExceeded, PermissionDenied
@@ -29,11 +30,13 @@ from homeport.governance.keys import KeyStore
 from homeport.governance.limits import Limits
 from homeport.governance.ratelimit import RateScope, rate_limiter
 from homeport.governance.teams import TeamStore, limits_of
+from homeport.providers.base import Provider
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
 from homeport.routing.router import Routing
 from homeport.settings import AUTO_MODEL, Settings
 from homeport.storage.db import Database
+from homeport.storage.schema import api_keys, teams
 from homeport.types import Caller, ChatRequest, Decision, Sensitivity, Target, Tier
 
 log = logging.getLogger(__name__)
@@ -133,19 +136,42 @@ class Governance:
                      sensitivity: Sensitivity, entity_types: list[str], pseudonymized: bool,
                      payload: Any, attempt: int) -> None:
         """The audit record of content leaving for a provider: durable when this returns."""
-        provider = self.registry.providers[target.provider]
-        await self.audit.record("egress", {
-            "request_id": rid, "provider": target.provider, "region": provider.region,
-            "tier": str(provider.tier), "model": target.model, "rule": rule,
-            "sensitivity": str(sensitivity), "entity_types": sorted(entity_types),
-            "pseudonymized": pseudonymized, "payload_sha256": payload_hash(payload),
+        await self._egress(self.registry.providers[target.provider], target.model, payload, {
+            "request_id": rid, "rule": rule, "sensitivity": str(sensitivity),
+            "entity_types": sorted(entity_types), "pseudonymized": pseudonymized,
             "attempt": attempt}, actor=caller.key_id, team=caller.team)
+
+    async def knowledge_egress(self, provider: Provider, model: str, texts: list[str],
+                               details: dict[str, Any]) -> None:
+        """Knowledge text sent to an embedding provider outside this process (ingestion and
+        query embeddings), recorded before it leaves."""
+        await self._egress(provider, model, texts, {**details, "texts": len(texts)},
+                           team=details.get("team"))
+
+    async def _egress(self, provider: Provider, model: str, payload: Any,
+                      details: dict[str, Any], actor: str | None = None,
+                      team: str | None = None) -> None:
+        await self.audit.record("egress", {
+            **details, "provider": provider.name, "region": provider.region,
+            "tier": str(provider.tier), "model": model,
+            "payload_sha256": payload_hash(payload)}, actor=actor, team=team)
+
+    async def rerank_egress(self, texts: list[str]) -> None:
+        """Passages sent to the rerank server (knowledge.rerank), recorded before they leave."""
+        rerank = self.settings.knowledge.rerank
+        assert rerank is not None
+        await self.audit.record("egress", {
+            "purpose": "rerank", "provider": rerank.base_url, "model": rerank.model,
+            "texts": len(texts), "payload_sha256": payload_hash(texts)})
 
     def settle(self, admission: Admission, cost: float | None, tier: str | None,
                used_tokens: int) -> None:
-        """After the request: settle the budget and the tokens beyond the estimate."""
-        self.background(self._settle(admission, cost if tier == Tier.CLOUD else None,
-                                     used_tokens))
+        """After the request: settle the budget and the tokens beyond the estimate (a task only
+        when there is something to settle: most requests have neither)."""
+        extra = bool(admission.scopes) and used_tokens != admission.estimate
+        if admission.reservation is not None or extra:
+            self.background(self._settle(admission, cost if tier == Tier.CLOUD else None,
+                                         used_tokens))
 
     async def _settle(self, admission: Admission, cloud_cost: float | None,
                       used_tokens: int) -> None:
@@ -183,10 +209,6 @@ class Governance:
         return team, key
 
     def _read_limits(self, caller: Caller) -> tuple[Limits, Limits]:
-        from sqlalchemy import select
-
-        from homeport.storage.schema import api_keys, teams
-
         with self.db.engine.connect() as conn:
             t = conn.execute(select(teams).where(teams.c.name == caller.team)).mappings().first()
             k = conn.execute(select(api_keys).where(api_keys.c.id == caller.key_id)

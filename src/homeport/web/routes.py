@@ -19,7 +19,14 @@ from starlette.staticfiles import StaticFiles
 
 from homeport.economics.reports import Reports, Timeseries, window
 from homeport.errors import HomeportError, InvalidRequest, PermissionDenied
-from homeport.governance.audit import FORMATS, KINDS, Record, iso_time, parse_time
+from homeport.governance.audit import (
+    EXPORT_MEDIA,
+    FORMATS,
+    KINDS,
+    Record,
+    iso_time,
+    parse_time,
+)
 from homeport.routing.policy import provider_status
 from homeport.runtime import Runtime
 from homeport.types import Caller
@@ -185,8 +192,7 @@ async def audit_export(web: Web, caller: Caller, session: Session, request: Requ
     since = parse_time(filters["since"]) if filters["since"] else None
     chunks = web.rt.audit.iter_export(since, None, (filters["kind"],) if filters["kind"] else (),
                                       fmt)
-    media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
-    return StreamingResponse(chunks, media_type=media, headers={
+    return StreamingResponse(chunks, media_type=EXPORT_MEDIA[fmt], headers={
         "content-disposition": f'attachment; filename="homeport-audit.{fmt}"'})
 
 
