@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from homeport.economics.cost import CostModel
 from homeport.economics.prices import PriceCatalog
+from homeport.economics.reports import Reports
 from homeport.economics.rollup import DAY, Rollup
 from homeport.governance.admin import Admin
 from homeport.governance.keys import KeyStore
@@ -27,6 +28,7 @@ from homeport.routing.assessor import TaskAssessor
 from homeport.routing.calibration import load_threshold
 from homeport.routing.policy import Policy
 from homeport.routing.router import Router
+from homeport.routing.rules import RuleStore
 from homeport.routing.service import Gateway
 from homeport.settings import Settings
 from homeport.storage.db import Database
@@ -57,13 +59,17 @@ class Runtime:
                              else settings.routing.complexity_threshold)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
         self.costs = CostModel(settings.economics, PriceCatalog(settings.economics))
+        self.reports = Reports(self.db, settings)
         self.governance = Governance(settings, self.db, self.keys, self.registry, self.costs)
         self.router.budget_remaining = self.governance.budget_remaining
         self.audit = self.governance.audit
+        self.rules = RuleStore(self.db, settings)
         self.admin = Admin(self.db, self.keys, self.governance.teams, self.governance.audit,
-                           lambda: {n for m in settings.all_models() for n in (m.name, *m.aliases)})
+                           settings.model_names, self.rules)
         self.metrics = Metrics(settings, self.registry.providers) \
             if settings.telemetry.metrics else None
+        if self.metrics:
+            self.rules.listeners.append(self.metrics.rules_changed)
         self.tracing = Tracing(settings.telemetry)
         log_prompts = settings.telemetry.log_prompts
         observers = [*([self.metrics.observe] if self.metrics else []),
@@ -82,11 +88,13 @@ class Runtime:
         self.database_ready = False
         self.startup_error: str | None = None
         self._loading: asyncio.Task[None] | None = None
+        self._following: asyncio.Task[None] | None = None
         self.on_fatal: Callable[[], None] | None = None  # `serve` stops the server with it
 
     def prepare(self) -> str | None:
         """Migrate and ensure an admin key. Returns a newly generated admin key, if any."""
         self.db.migrate()
+        self.rules.refresh()  # rules saved from the UI or the admin API replace configured ones
         new_key = self.keys.ensure_admin(self.settings.admin_key)
         self.prepared = self.database_ready = True
         return new_key
@@ -98,6 +106,7 @@ class Runtime:
                 log.warning("generated an admin API key (shown once): %s", new_key)
         self.ledger.start()
         self.governance.start()
+        self._following = asyncio.create_task(self.rules.follow())
         self._loading = asyncio.create_task(self._load_models())
         if wait_for_models:
             await self._loading
@@ -150,8 +159,9 @@ class Runtime:
         return checks
 
     async def stop(self) -> None:
-        if self._loading is not None and not self._loading.done():
-            self._loading.cancel()
+        for task in (self._loading, self._following):
+            if task is not None and not task.done():
+                task.cancel()
         await self.knowledge.close()
         await self.memory.close()
         await self.ledger.close()

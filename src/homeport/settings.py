@@ -498,14 +498,17 @@ class Settings(BaseSettings):
             if attr not in r.model_fields_set:
                 setattr(r, attr, [n for n in getattr(r, attr) if n in known_models])
         lists = [("routing.auto", r.auto), ("routing.cleared_fallbacks", r.cleared_fallbacks),
-                 ("routing.overflow.to", r.overflow.to),
-                 *((f"routing.rules.{i}.route", rule.route) for i, rule in enumerate(r.rules))]
+                 ("routing.overflow.to", r.overflow.to)]
         for where, names in lists:
             for n in names:
-                if n not in known_models and not (where.endswith(".route") and n == REQUESTED):
+                if n not in known_models:
                     raise ValueError(f"{where}: unknown model {n!r}")
-        _no_duplicates([rule.name for rule in r.rules], "routing.rules")
+        check_rules(r.rules, known_models, "routing.rules")
         return self
+
+    def model_names(self) -> set[str]:
+        """Every model name and alias requests may use (besides `auto`)."""
+        return {n for m in self.all_models() for n in [m.name, *m.aliases]}
 
     @property
     def sqlite_path(self) -> Path:
@@ -544,6 +547,16 @@ def embedded_aliases(p: LlamaCppProvider | EmbedderProvider) -> list[str]:
     if p.model_path is None:
         return ["SmolLM2-135M-Instruct"] if p.type == "llamacpp" else ["all-MiniLM-L6-v2"]
     return [Path(p.model_path).stem]
+
+
+def check_rules(rules: list[RuleConfig], known_models: set[str], where: str) -> None:
+    """Rules route to known models (or `requested`) and have distinct names."""
+    for i, rule in enumerate(rules):
+        for n in rule.route:
+            if n not in known_models and n != REQUESTED:
+                raise ValueError(f"{where}.{i}.route: unknown model {n!r}; models are "
+                                 f"{', '.join(sorted(known_models))} (or {REQUESTED!r})")
+    _no_duplicates([rule.name for rule in rules], where)
 
 
 def _no_duplicates(names: list[str], where: str) -> None:

@@ -1,4 +1,5 @@
-"""/v1/admin: teams, keys (scopes and limits) and providers' live load. Admin keys only; every
+"""/v1/admin: teams, keys (scopes and limits), users (web logins), routing rules and providers'
+live load. Admin keys only; every
 change is recorded in the audit log by governance.admin."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from homeport.api.parse import validate
 from homeport.errors import PermissionDenied
 from homeport.governance.teams import MAX_RATE
 from homeport.routing.policy import provider_status
+from homeport.routing.rules import parse_rules
 from homeport.runtime import Runtime
 from homeport.types import Caller
 
@@ -58,6 +60,25 @@ class KeyChange(_Limits):
         None
     allowed_models: Names | None = None
     allowed_knowledge_bases: Names | None = None
+
+
+class UserBody(_Body):
+    name: Name
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    team: Name
+    roles: Annotated[list[Literal["admin", "member", "auditor"]], Field(min_length=1)] = \
+        Field(default=["member"])
+    allowed_models: Names | None = None
+    allowed_knowledge_bases: Names | None = None
+
+
+class PasswordChange(_Body):
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class RulesBody(_Body):
+    model_config = ConfigDict(extra="forbid", strict=False)
+    rules: Annotated[list[Any], Field(max_length=1000)]
 
 
 def _admin(caller: Caller) -> str:
@@ -153,6 +174,54 @@ async def revoke_key(rt: Runtime, caller: Caller, request: Request) -> Response:
     return await _changed(rt, info.to_dict())
 
 
+async def list_users(rt: Runtime, caller: Caller, request: Request) -> Response:
+    _admin(caller)
+    users = await rt.db.run(rt.admin.users.all)
+    return json_response({"object": "list", "data": [u.to_dict() for u in users]})
+
+
+async def create_user(rt: Runtime, caller: Caller, request: Request) -> Response:
+    actor = _admin(caller)
+    body = validate(UserBody, await request.body())
+    user = await rt.db.run(lambda: rt.admin.create_user(
+        actor, body.name, body.password, body.team, tuple(body.roles),
+        allowed_models=body.allowed_models, allowed_kbs=body.allowed_knowledge_bases))
+    return json_response(user.to_dict())
+
+
+async def update_user(rt: Runtime, caller: Caller, request: Request) -> Response:
+    actor = _admin(caller)
+    body = validate(PasswordChange, await request.body())
+    user = await rt.db.run(rt.admin.set_password, actor, request.path_params["user"],
+                           body.password)
+    return json_response(user.to_dict())
+
+
+async def delete_user(rt: Runtime, caller: Caller, request: Request) -> Response:
+    actor = _admin(caller)
+    user = await rt.db.run(rt.admin.delete_user, actor, request.path_params["user"])
+    return json_response({"name": user.name, "object": "user", "deleted": True})
+
+
+def rules_body(rt: Runtime) -> dict[str, Any]:
+    rules = rt.settings.routing.rules
+    return {"object": "routing.rules", "version": rt.rules.version,
+            "source": "saved" if rt.rules.version else "config",
+            "rules": [r.model_dump(mode="json", exclude_none=True) for r in rules]}
+
+
+async def get_rules(rt: Runtime, caller: Caller, request: Request) -> Response:
+    _admin(caller)
+    return json_response(rules_body(rt))
+
+
+async def set_rules(rt: Runtime, caller: Caller, request: Request) -> Response:
+    actor = _admin(caller)
+    rules = parse_rules(validate(RulesBody, await request.body()).rules, rt.settings)
+    await rt.db.run(rt.admin.set_rules, actor, rules)
+    return json_response(rules_body(rt))
+
+
 async def providers(rt: Runtime, caller: Caller, request: Request) -> Response:
     """Providers and their live load (the admin console's saturation view)."""
     _admin(caller)
@@ -173,6 +242,12 @@ def routes() -> list[BaseRoute]:
         Route(base + "/keys/{key}", authenticated(get_key), methods=["GET"]),
         Route(base + "/keys/{key}", authenticated(update_key), methods=["PATCH"]),
         Route(base + "/keys/{key}", authenticated(revoke_key), methods=["DELETE"]),
+        Route(base + "/users", authenticated(list_users), methods=["GET"]),
+        Route(base + "/users", authenticated(create_user), methods=["POST"]),
+        Route(base + "/users/{user}", authenticated(update_user), methods=["PATCH"]),
+        Route(base + "/users/{user}", authenticated(delete_user), methods=["DELETE"]),
+        Route(base + "/routing/rules", authenticated(get_rules), methods=["GET"]),
+        Route(base + "/routing/rules", authenticated(set_rules), methods=["PUT"]),
         Route(base + "/providers", authenticated(providers), methods=["GET"]),
     ]
 

@@ -25,7 +25,7 @@ from homeport.api.router_routes import endpoints as router_endpoints
 from homeport.errors import HomeportError, PermissionDenied
 from homeport.runtime import Runtime
 from homeport.settings import Settings
-from homeport.web.routes import Web
+from homeport.web.pages import Web
 from homeport.web.routes import routes as web_routes
 
 log = logging.getLogger(__name__)

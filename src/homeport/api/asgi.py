@@ -52,7 +52,7 @@ class HttpRequest:
     async def body(self, limit: int) -> bytes:
         declared = self.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         parts: list[bytes] = []
         size = 0
         while True:
@@ -62,13 +62,13 @@ class HttpRequest:
             part = message.get("body", b"")
             size += len(part)
             if size > limit:
-                raise _too_large(limit)
+                raise too_large(limit)
             parts.append(part)
             if not message.get("more_body", False):
                 return b"".join(parts)
 
 
-def _too_large(limit: int) -> BodyTooLarge:
+def too_large(limit: int) -> BodyTooLarge:
     return BodyTooLarge(f"Request body too large: the limit is {limit} bytes "
                         "(setting max_body_bytes).")
 

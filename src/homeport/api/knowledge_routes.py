@@ -3,9 +3,6 @@ call the knowledge service, encode. Starlette routes (path parameters, multipart
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
@@ -92,12 +89,8 @@ async def job(rt: Runtime, caller: Caller, request: Request) -> Response:
 
 
 async def cancel_job(rt: Runtime, caller: Caller, request: Request) -> Response:
-    kb = await rt.knowledge.editable(caller, request.path_params["kb"])
-    await rt.db.run(rt.knowledge.jobs.get, kb.id, request.path_params["job"])  # 404 if unknown
-    staged = await rt.db.run(rt.knowledge.jobs.cancel, request.path_params["job"])
-    await asyncio.to_thread(_remove, staged)  # uploads of the files that will never run
-    return json_response(await rt.db.run(rt.knowledge.jobs.get, kb.id,
-                                         request.path_params["job"]))
+    return json_response(await rt.knowledge.cancel(caller, request.path_params["kb"],
+                                                   request.path_params["job"]))
 
 
 async def documents(rt: Runtime, caller: Caller, request: Request) -> Response:
@@ -118,10 +111,8 @@ async def document(rt: Runtime, caller: Caller, request: Request) -> Response:
 
 
 async def delete_document(rt: Runtime, caller: Caller, request: Request) -> Response:
-    kb = await rt.knowledge.editable(caller, request.path_params["kb"])
-    doc = await rt.db.run(rt.knowledge.store.document, kb.id, request.path_params["doc"])
-    await rt.knowledge.access(caller, "delete_document", [kb], document=doc.id)
-    await rt.db.run(rt.knowledge.store.remove_document, kb, doc.id)
+    doc = await rt.knowledge.delete_document(caller, request.path_params["kb"],
+                                             request.path_params["doc"])
     return json_response({"id": doc.id, "object": "knowledge.document.deleted", "deleted": True})
 
 
@@ -133,12 +124,6 @@ async def search(rt: Runtime, caller: Caller, request: Request) -> Response:
         {"text": p.text, "source": p.source, "title": p.title, "score": p.score,
          "document_id": p.document_id, "chunk_id": p.chunk_id, "location": p.location()}
         for p in found.passages]})
-
-
-def _remove(paths: list[str]) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
 
 
 def routes() -> list[BaseRoute]:

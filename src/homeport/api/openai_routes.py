@@ -12,7 +12,14 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from homeport.api import wire
-from homeport.api.asgi import Endpoint, HttpRequest, authenticate, json_response
+from homeport.api.asgi import (
+    Endpoint,
+    HttpRequest,
+    auditor_only,
+    authenticate,
+    json_response,
+    too_large,
+)
 from homeport.api.parse import chat_request, completion_request, validate
 from homeport.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from homeport.api.streaming import ClientGone, EventStream, until_disconnect
@@ -62,8 +69,21 @@ async def completions(rt: Runtime, request: HttpRequest) -> ASGIApp:
     return await _generate(rt, request, req, "completions")
 
 
+async def chat_as(rt: Runtime, request: HttpRequest, caller: Caller, body: bytes) -> ASGIApp:
+    """POST /v1/chat/completions for a caller authenticated another way (the web UI's
+    session), keeping the conversation (`user` and x-homeport-conversation name it) whatever
+    memory.conversations says: the chat page lists them."""
+    request.caller = caller
+    if caller.reads_only:
+        raise auditor_only()
+    if len(body) > rt.settings.max_body_bytes:
+        raise too_large(rt.settings.max_body_bytes)
+    req = chat_request(validate(ChatCompletionRequest, body))
+    return await _generate(rt, request, req, "chat", keep_conversation=True)
+
+
 async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
-                    endpoint: str) -> ASGIApp:
+                    endpoint: str, keep_conversation: bool = False) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
     set_request_id(rid)
@@ -74,7 +94,7 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     asked = req
     req, recalled = await rt.memory.recall_into(caller, req)
     label = max(r.label if r else Sensitivity.PUBLIC for r in (retrieved, recalled))
-    conversation = await _conversation(rt, request, asked)
+    conversation = await _conversation(rt, request, asked, keep_conversation)
     opening = rt.gateway.open(req, caller, endpoint, rid, declared, label,
                               traceparent_of(request.headers))
     try:  # a client that leaves while its request waits for a model frees the queue slot
@@ -84,12 +104,15 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
             routed, collected = await until_disconnect(request.receive, _open_and_collect(opening))
     except ClientGone:
         return Response(status_code=CLIENT_CLOSED)
-    headers = _route_headers(routed, rid)
+    headers = _route_headers(rt, routed, rid)
     if conversation:
         headers[CONVERSATION_HEADER] = conversation
-    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity))
     model = routed.target.served_as
     cited = knowledge_chat.citations(retrieved) if retrieved else []
+    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity),
+                {"route": headers["x-homeport-route"], "tier": headers[TIER_HEADER],
+                 "rule": routed.routing.decision.rule, "reason": headers["x-homeport-reason"],
+                 "served_as": model, "citations": cited})
     if req.stream:
         encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage, cited)
         return EventStream(_sse(routed, encoder, turn), headers)
@@ -106,10 +129,11 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
 CONVERSATION_HEADER = "x-homeport-conversation"
 
 
-async def _conversation(rt: Runtime, request: HttpRequest, req: ChatRequest) -> str | None:
+async def _conversation(rt: Runtime, request: HttpRequest, req: ChatRequest,
+                        keep: bool) -> str | None:
     """The conversation a stored turn belongs to: the caller's header, else a new one (also
     when the header names a conversation of another user: the response names the one used)."""
-    if not (rt.settings.memory.conversations and req.user and req.messages):
+    if not ((keep or rt.settings.memory.conversations) and req.user and req.messages):
         return None
     given = str(request.headers.get(CONVERSATION_HEADER, "")).strip()
     if len(given) > 40:
@@ -129,9 +153,9 @@ class Turn:
     (memory.extract); neither may fail the answer already given."""
 
     def __init__(self, rt: Runtime, caller: Caller, req: ChatRequest, conversation: str | None,
-                 sensitivity: str):
+                 sensitivity: str, meta: dict[str, Any]):
         self.rt, self.caller, self.req = rt, caller, req
-        self.conversation, self.sensitivity = conversation, sensitivity
+        self.conversation, self.sensitivity, self.meta = conversation, sensitivity, meta
         self.wanted = conversation is not None or rt.memory.extraction_request(req, "") is not None
 
     async def done(self, answer: str) -> None:
@@ -139,7 +163,7 @@ class Turn:
             return
         try:
             await self.rt.memory.after_turn(self.caller, self.req, self.conversation, answer,
-                                            self.sensitivity)
+                                            self.sensitivity, self.meta)
         except Exception:
             log.exception("storing the conversation turn failed")
         ask = self.rt.memory.extraction_request(self.req, answer)
@@ -230,14 +254,19 @@ async def _sse(routed: Routed, encoder: wire.StreamEncoder,
         routed.finish(status, error, encoder.usage, "".join(answer), streamed)
 
 
-def _route_headers(routed: Routed, rid: str) -> dict[str, str]:
-    return {**route_headers(rid, routed.target, routed.routing),
+def _route_headers(rt: Runtime, routed: Routed, rid: str) -> dict[str, str]:
+    return {**route_headers(rt, rid, routed.target, routed.routing),
             "x-homeport-attempts": str(routed.call.record.attempts)}
 
 
-def route_headers(rid: str, target: Target, routing: Routing) -> dict[str, str]:
+TIER_HEADER = "x-homeport-tier"
+
+
+def route_headers(rt: Runtime, rid: str, target: Target, routing: Routing) -> dict[str, str]:
     d = routing.decision
+    tier = rt.registry.providers[target.provider].tier
     return {"x-request-id": rid, "x-homeport-route": f"{target.provider}/{target.model}",
+            TIER_HEADER: str(tier),
             "x-homeport-rule": d.rule,
             SENSITIVITY_HEADER: str(routing.context.sensitivity),
             "x-homeport-reason": "; ".join(d.reasons).encode("ascii", "replace").decode()}
@@ -262,12 +291,12 @@ async def embeddings(rt: Runtime, request: HttpRequest) -> ASGIApp:
     return json_response(
         wire.embeddings(target.served_as, result.vectors, result.prompt_tokens,
                         body.encoding_format),
-        headers=route_headers(rid, target, routing))
+        headers=route_headers(rt, rid, target, routing))
 
 
 async def list_models(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await authenticate(rt, request.headers.get("authorization"))
-    virtual = [_model(rt, AUTO_MODEL, "homeport")] if _has_auto(rt) else []
+    virtual = [_model(rt, AUTO_MODEL, "homeport")] if has_auto(rt) else []
     return json_response({"object": "list", "data": [
         *virtual, *(_model(rt, m.name, m.provider) for m in rt.registry.models)]})
 
@@ -275,13 +304,13 @@ async def list_models(rt: Runtime, request: HttpRequest) -> ASGIApp:
 async def get_model(rt: Runtime, request: HttpRequest) -> ASGIApp:
     await authenticate(rt, request.headers.get("authorization"))
     name = request.path.removeprefix(MODELS_PREFIX)
-    if name == AUTO_MODEL and _has_auto(rt):
+    if name == AUTO_MODEL and has_auto(rt):
         return json_response(_model(rt, AUTO_MODEL, "homeport"))
     m = rt.registry.resolve(name)
     return json_response(_model(rt, m.name, m.provider))
 
 
-def _has_auto(rt: Runtime) -> bool:
+def has_auto(rt: Runtime) -> bool:
     r = rt.settings.routing
     return bool(r.auto) or any(rule.when.models and AUTO_MODEL in rule.when.models
                                for rule in r.rules)

@@ -16,33 +16,34 @@ from homeport.runtime import Runtime
 from homeport.types import Caller
 
 
-def _args(caller: Caller, request: Request, by: str) -> tuple[Reports, dict[str, Any]]:
+def _args(rt: Runtime, caller: Caller, request: Request,
+          by: str) -> tuple[Reports, dict[str, Any]]:
     """Checks the caller's role and the query; the window and filters as keyword arguments."""
     if not caller.is_auditor:
         raise PermissionDenied("reports need an admin or auditor key")
     q = request.query_params
     since, until = window(q.get("since"), q.get("until"))
-    return _reports(request), {"since": since, "until": until, "by": q.get("by", by),
-                               "team": q.get("team") or None}
+    return rt.reports, {"since": since, "until": until, "by": q.get("by", by),
+                        "team": q.get("team") or None}
 
 
 async def usage(rt: Runtime, caller: Caller, request: Request) -> Response:
-    reports, args = _args(caller, request, "team")
+    reports, args = _args(rt, caller, request, "team")
     return json_response((await rt.db.run(lambda: reports.usage(**args))).to_dict())
 
 
 async def costs(rt: Runtime, caller: Caller, request: Request) -> Response:
-    reports, args = _args(caller, request, "team")
+    reports, args = _args(rt, caller, request, "team")
     return json_response((await rt.db.run(lambda: reports.costs(**args))).to_dict())
 
 
 async def breakeven(rt: Runtime, caller: Caller, request: Request) -> Response:
-    reports, args = _args(caller, request, "rule")
+    reports, args = _args(rt, caller, request, "rule")
     return json_response((await rt.db.run(lambda: reports.breakeven(**args))).to_dict())
 
 
 async def timeseries(rt: Runtime, caller: Caller, request: Request) -> Response:
-    reports, args = _args(caller, request, "tier")
+    reports, args = _args(rt, caller, request, "tier")
     if args["by"] in ("", "none"):
         args["by"] = None
     # default: hourly up to a week (~100-200 ms at 100k rows, bench/reports), daily beyond
@@ -50,16 +51,6 @@ async def timeseries(rt: Runtime, caller: Caller, request: Request) -> Response:
     bucket = request.query_params.get("bucket") or ("hour" if week else "day")
     return json_response(
         (await rt.db.run(lambda: reports.timeseries(bucket=bucket, **args))).to_dict())
-
-
-def _reports(request: Request) -> Reports:
-    """One Reports per app (it keeps the price catalog once loaded)."""
-    state = request.app.state
-    if getattr(state, "reports", None) is None:
-        rt: Runtime = state.runtime
-        state.reports = Reports(rt.db, rt.settings)
-    reports: Reports = state.reports
-    return reports
 
 
 def routes() -> list[Route]:

@@ -15,6 +15,7 @@ from homeport.governance.admin import Admin
 from homeport.governance.audit import AuditLog
 from homeport.governance.keys import ROLES, KeyStore
 from homeport.governance.teams import LIMIT_FIELDS, MAX_RATE, TeamStore
+from homeport.routing.rules import RuleStore
 from homeport.settings import Settings
 from homeport.storage.db import Database
 
@@ -24,8 +25,9 @@ CLI_ACTOR = "cli"
 def admin(settings: Settings) -> Admin:
     db = Database(settings.url())
     db.migrate()
-    return Admin(db, KeyStore(db), TeamStore(db), AuditLog(db),
-                 lambda: {n for m in settings.all_models() for n in (m.name, *m.aliases)})
+    rules = RuleStore(db, settings)
+    rules.refresh()
+    return Admin(db, KeyStore(db), TeamStore(db), AuditLog(db), settings.model_names, rules)
 
 
 def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -73,6 +73,7 @@ def main() -> None:
         route,
         serve,
         teams,
+        users,
     )
 
     cli()

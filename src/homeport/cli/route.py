@@ -1,5 +1,5 @@
-"""`homeport route explain|calibrate`: the router's decision without calling a model, and the
-complexity threshold calibrated to a share of local traffic."""
+"""`homeport route explain|calibrate|rules`: the router's decision without calling a model, the
+complexity threshold calibrated to a share of local traffic, and the routing rules in force."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from homeport.api.router_routes import explanation
+from homeport.cli.keys import CLI_ACTOR, admin
 from homeport.cli.main import cli, common_options, console
 from homeport.errors import HomeportError
 from homeport.routing.assessor import read_prompts
 from homeport.routing.calibration import save_calibration
+from homeport.routing.rules import parse_rules, rules_yaml
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Message, Sensitivity
@@ -135,3 +137,30 @@ async def _calibrate(rt: Runtime, prompts: list[str],
         return calibrate_threshold(scores, share), scores
     finally:
         await rt.registry.close()
+
+
+@route.group("rules")
+def rules() -> None:
+    """Show or replace the routing rules in force (saved rules replace the configured ones on
+    every replica within seconds)."""
+
+
+@rules.command("show")
+@common_options
+def show_rules(settings: Settings) -> None:
+    """Print the rules in force as YAML (the saved version, else the configured rules)."""
+    store = admin(settings).rules
+    assert store is not None
+    source = f"saved version {store.version}" if store.version else "configuration"
+    click.echo(f"# routing rules from the {source}", err=True)
+    click.echo(rules_yaml(settings.routing.rules), nl=False)
+
+
+@rules.command("set")
+@click.argument("file", type=click.File("r"))
+@common_options
+def set_rules(settings: Settings, file: TextIO) -> None:
+    """Validate the rules in FILE (YAML: a list of rules) and save them (audited)."""
+    manager = admin(settings)
+    version = manager.set_rules(CLI_ACTOR, parse_rules(file.read(), settings))
+    click.echo(f"saved routing rules version {version} ({len(settings.routing.rules)} rules)")

@@ -176,6 +176,14 @@ class JobStore:
                        "chunks_done": f.chunks_done} for f in files],
         }
 
+    def recent(self, kb_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        """The newest jobs of a knowledge base, as `get` shows them."""
+        with self.db.engine.connect() as conn:
+            ids = list(conn.execute(select(ingest_jobs.c.id).where(ingest_jobs.c.kb_id == kb_id)
+                                    .order_by(ingest_jobs.c.created_at.desc())
+                                    .limit(limit)).scalars())
+        return [self.get(kb_id, job_id) for job_id in ids]
+
     def staged_paths(self, kb_id: str) -> list[str]:
         """Uploads of unfinished files of a knowledge base (removed with it)."""
         with self.db.engine.connect() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import secrets
 import shutil
@@ -27,7 +28,13 @@ from homeport.knowledge.jobs import JobStore
 from homeport.knowledge.parse import detect_format
 from homeport.knowledge.rerank import Reranker
 from homeport.knowledge.search import Mode, Searcher, Weights
-from homeport.knowledge.store import KnowledgeBase, KnowledgeStore, Passage, check_name
+from homeport.knowledge.store import (
+    Document,
+    KnowledgeBase,
+    KnowledgeStore,
+    Passage,
+    check_name,
+)
 from homeport.privacy.scanner import Scanner
 from homeport.providers.base import Provider
 from homeport.providers.modelfiles import MINILM_TOKENIZER
@@ -171,6 +178,21 @@ class KnowledgeService:
         self.ingestor.wake()
         return job_id
 
+    async def delete_document(self, caller: Caller, name: str, doc_id: str) -> Document:
+        kb = await self.editable(caller, name)
+        doc = await self.store.db.run(self.store.document, kb.id, doc_id)
+        await self.access(caller, "delete_document", [kb], document=doc.id)
+        await self.store.db.run(self.store.remove_document, kb, doc.id)
+        return doc
+
+    async def cancel(self, caller: Caller, name: str, job_id: str) -> dict[str, Any]:
+        """Cancel a job's unfinished files and remove their uploads; returns the job."""
+        kb = await self.editable(caller, name)
+        await self.store.db.run(self.jobs.get, kb.id, job_id)  # NotFound if not this base's
+        staged = await self.store.db.run(self.jobs.cancel, job_id)
+        await asyncio.to_thread(_remove, staged)
+        return await self.store.db.run(self.jobs.get, kb.id, job_id)
+
     # --- search ---
 
     async def search(self, caller: Caller, names: Sequence[str], query: str, k: int,
@@ -278,3 +300,9 @@ def _copy(src: BinaryIO, dest: Path, limit: int, name: str) -> int:
                                      f"({limit // (1024 * 1024)} MB)", param="file")
             out.write(block)
     return size
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)

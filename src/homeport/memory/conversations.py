@@ -12,13 +12,16 @@ import secrets
 import time
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+import orjson
+from sqlalchemy import delete, func, insert, select, update
 
+from homeport.errors import NotFound
 from homeport.storage.db import Database
 from homeport.storage.schema import conversation_messages, conversations
 from homeport.types import Caller, ChatRequest
 
 HEADER = "x-homeport-conversation"
+TITLE_CHARS = 80
 
 
 class Conversations:
@@ -27,7 +30,7 @@ class Conversations:
         self.retention_s = retention_days * 86400
 
     def record(self, caller: Caller, user: str, conversation: str | None, req: ChatRequest,
-               answer: str, sensitivity: str) -> str:
+               answer: str, sensitivity: str, meta: dict[str, Any] | None = None) -> str:
         """Append a turn to `conversation` (created when new; a new id when it belongs to
         someone else); returns the id used."""
         now = time.time()
@@ -52,8 +55,10 @@ class Conversations:
                     created_at=now, updated_at=now))
             rows = [{"conversation_id": conv_id, "role": m.role, "content": m.text(),
                      "sensitivity": sensitivity, "ts": now} for m in sent]
+            rows = [{**r, "meta": None} for r in rows]
             rows.append({"conversation_id": conv_id, "role": "assistant", "content": answer,
-                         "sensitivity": sensitivity, "ts": now})
+                         "sensitivity": sensitivity, "ts": now,
+                         "meta": orjson.dumps(meta).decode() if meta else None})
             conn.execute(insert(conversation_messages), rows)
         return conv_id
 
@@ -82,6 +87,61 @@ class Conversations:
                                           "sensitivity": m.sensitivity, "ts": int(m.ts)}
                                          for m in msgs]})
             return out
+
+    def recent(self, team: str, user: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The user's conversations, newest first, titled by their first question."""
+        with self.db.engine.connect() as conn:
+            convs = conn.execute(
+                select(conversations.c.id, conversations.c.updated_at)
+                .where(conversations.c.team == team, conversations.c.user_id == user)
+                .order_by(conversations.c.updated_at.desc()).limit(limit)).all()
+            ids = [c.id for c in convs]
+            first = (select(func.min(conversation_messages.c.id))
+                     .where(conversation_messages.c.conversation_id.in_(ids),
+                            conversation_messages.c.role == "user")
+                     .group_by(conversation_messages.c.conversation_id))
+            titles: dict[str, str] = dict(conn.execute(
+                select(conversation_messages.c.conversation_id,
+                       func.substr(conversation_messages.c.content, 1, TITLE_CHARS))
+                .where(conversation_messages.c.id.in_(first))).tuples().all()) if ids else {}
+        return [{"id": c.id, "title": " ".join((titles.get(c.id) or "(no question)").split()),
+                 "updated_at": c.updated_at} for c in convs]
+
+    def messages(self, team: str, user: str, conversation: str) -> list[dict[str, Any]]:
+        """The messages of one of the user's conversations, oldest first (NotFound if not
+        theirs), each with its `meta` (where an answer ran, its citations)."""
+        with self.db.engine.connect() as conn:
+            self._owned(conn, team, user, conversation)
+            rows = conn.execute(select(conversation_messages)
+                                .where(conversation_messages.c.conversation_id == conversation)
+                                .order_by(conversation_messages.c.id)).all()
+        return [{"role": m.role, "content": m.content, "sensitivity": m.sensitivity,
+                 "ts": m.ts, "meta": orjson.loads(m.meta) if m.meta else {}} for m in rows]
+
+    def drop_last_turn(self, team: str, user: str, conversation: str) -> None:
+        """Remove the last question and its answer (to ask again: regenerate)."""
+        with self.db.writing() as conn:
+            self._owned(conn, team, user, conversation)
+            last_user = conn.execute(
+                select(func.max(conversation_messages.c.id))
+                .where(conversation_messages.c.conversation_id == conversation,
+                       conversation_messages.c.role == "user")).scalar()
+            if last_user is not None:
+                conn.execute(delete(conversation_messages).where(
+                    conversation_messages.c.conversation_id == conversation,
+                    conversation_messages.c.id >= last_user))
+
+    def delete(self, team: str, user: str, conversation: str) -> None:
+        with self.db.writing() as conn:
+            self._owned(conn, team, user, conversation)
+            self._delete(conn, [conversation])
+
+    @staticmethod
+    def _owned(conn: Any, team: str, user: str, conversation: str) -> None:
+        owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
+                             .where(conversations.c.id == conversation)).first()
+        if owner is None or tuple(owner) != (team, user):
+            raise NotFound(f"no conversation {conversation!r}", param="conversation")
 
     def forget(self, user: str) -> int:
         """Delete every conversation of `user`; returns how many."""

@@ -71,12 +71,14 @@ class MemoryService:
             req, messages=[*req.messages[:lead], note, *req.messages[lead:]]), recalled
 
     async def after_turn(self, caller: Caller, req: ChatRequest, conversation: str | None,
-                         answer: str, sensitivity: str) -> str | None:
-        """Store the turn (when conversations are kept); returns the conversation id."""
-        if not (self.cfg.conversations and req.user and req.messages):
+                         answer: str, sensitivity: str,
+                         meta: dict[str, Any] | None = None) -> str | None:
+        """Store the turn in `conversation` (None: not kept); returns the conversation id.
+        `meta` says where the answer ran and what it cited."""
+        if conversation is None or not (req.user and req.messages):
             return None
         return await self.run(self.conversations.record, caller, req.user, conversation, req,
-                              answer, sensitivity)
+                              answer, sensitivity, meta)
 
     def extraction_request(self, req: ChatRequest, answer: str) -> ChatRequest | None:
         """A request asking the model for facts to remember from a turn (memory.extract)."""

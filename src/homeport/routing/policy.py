@@ -81,7 +81,7 @@ class Policy:
         rule = next((r for r in self.routing.rules if self._holds(r.when, req, ctx)), None)
         if rule is not None:
             names = self._expand(rule.route, req, ctx)
-            reasons = [f"rule {rule.name}: {_describe(rule.when)}"]
+            reasons = [f"rule {rule.name}: {describe(rule.when)}"]
         else:
             names = self._expand([REQUESTED], req, ctx)
             reasons = [f"model {req.model}"]
@@ -258,7 +258,8 @@ def _uses_assessment(w: RuleCondition) -> bool:
             or w.complex is not None)
 
 
-def _describe(w: RuleCondition) -> str:
+def describe(w: RuleCondition) -> str:
+    """A rule's conditions in one line, e.g. `entities=API_KEY, models=auto`."""
     set_fields = w.model_dump(exclude_none=True)
     return ", ".join(f"{k}={_short(v)}" for k, v in set_fields.items()) or "always"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,12 +42,27 @@ class Database:
         """Bring the schema to the newest migration; safe when several processes start at once."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
-        # SQLite: BEGIN IMMEDIATE takes the write lock up front; Postgres: an advisory lock.
-        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+        # SQLite: a lock file beside the database makes migrations wait for each other however
+        # long one takes (the busy timeout alone gave up under load), and BEGIN IMMEDIATE keeps
+        # other writers out; Postgres: an advisory lock.
+        with self._migration_lock(), \
+                self.engine.connect().execution_options(sqlite_immediate=True) as conn, \
+                conn.begin():
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        path = make_url(self.url).database if self.dialect == "sqlite" else None
+        if not path or path == ":memory:":
+            yield
+            return
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.migrate-lock", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
+            yield
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Connection]:

@@ -223,6 +223,7 @@ conversation_messages = Table(
     Column("content", Text, nullable=False),
     Column("sensitivity", String(16), nullable=True),
     Column("ts", Float, nullable=False),
+    Column("meta", Text, nullable=True),  # JSON: where an answer ran, its citations (issue 6)
     Index("ix_conversation_messages_conv", "conversation_id"),
 )
 
@@ -249,4 +250,27 @@ ledger_daily_days = Table(
     Column("day", Integer, primary_key=True, autoincrement=False),
     Column("requests", BigInteger, nullable=False),  # ledger rows of the day when built
     Column("built_at", Float, nullable=False),
+)
+
+# Issue 6: people who log in to the web UI with a username and password. Each user acts
+# through a key of their own (team, roles, scopes and limits live on the key), whose secret
+# nobody sees; revoking the key ends the login.
+users = Table(
+    "users", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("key_id", String(32), ForeignKey("api_keys.id"), nullable=False),
+    Column("password_hash", String(300), nullable=False),  # scrypt, salted (governance/users.py)
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+# Settings changed at run time (routing rules edited from the UI or the admin API): the stored
+# value replaces the configured one on every replica; version counts the changes.
+runtime_settings = Table(
+    "runtime_settings", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+    Column("version", Integer, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("updated_by", String(200), nullable=True),
 )

@@ -70,12 +70,16 @@ class Metrics:
                                *(m.upstream_model for m in models if m.upstream_model),
                                "auto"])
         self._provider = Bounded(providers)
-        self._rule = Bounded([*(r.name for r in settings.routing.rules), DEFAULT_RULE])
+        self.rules_changed([r.name for r in settings.routing.rules])
         self._endpoint = Bounded(endpoints)
         self._tier = Bounded(t.value for t in Tier)
         self._error = Bounded(error_types())
         self._define(settings.economics.currency)
         self.registry.register(LoadCollector(providers, settings.routing.overflow))
+
+    def rules_changed(self, names: Iterable[str]) -> None:
+        """Rule names are labels: the configured ones, or those saved at run time."""
+        self._rule = Bounded([*names, DEFAULT_RULE])
 
     def _define(self, currency: str) -> None:
         r = self.registry

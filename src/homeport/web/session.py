@@ -1,10 +1,11 @@
 """Web sessions: a signed cookie naming the API key a person logged in with, and CSRF tokens.
 
-The cookie holds the key's id (never the key), when it was issued and a random nonce, signed
+The cookie holds the key's id (never the key), the username for password logins, when it was
+issued and a random nonce, signed
 with HMAC-SHA256; it is HttpOnly and SameSite=Lax (Secure with web.secure_cookies). Every
 request re-reads the key, so a revoked key ends its sessions. Forms and htmx requests carry a
 CSRF token derived from the session's nonce; the login form, before any session, uses a
-double-submit cookie.
+double-submit cookie. Failed logins are throttled per username and per client address.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import hmac
 import os
 import secrets
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -33,6 +36,7 @@ class Session:
     key_id: str
     issued: float
     nonce: str
+    user: str | None = None  # set for username/password logins
 
 
 class Sessions:
@@ -45,8 +49,9 @@ class Sessions:
     def max_age(self) -> int:
         return int(self.cfg.session_hours * 3600)
 
-    def issue(self, key_id: str) -> str:
-        body = orjson.dumps({"k": key_id, "t": time.time(), "n": secrets.token_urlsafe(16)})
+    def issue(self, key_id: str, user: str | None = None) -> str:
+        body = orjson.dumps({"k": key_id, "u": user, "t": time.time(),
+                             "n": secrets.token_urlsafe(16)})
         payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
         return f"{payload}.{self._sign(payload)}"
 
@@ -59,7 +64,9 @@ class Sessions:
             return None
         try:
             data = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            session = Session(str(data["k"]), float(data["t"]), str(data["n"]))
+            user = data.get("u")
+            session = Session(str(data["k"]), float(data["t"]), str(data["n"]),
+                              str(user) if user is not None else None)
         except (ValueError, KeyError, TypeError):
             return None
         if time.time() - session.issued > self.max_age:
@@ -72,13 +79,17 @@ class Sessions:
     def csrf_ok(self, session: Session, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(str(token), self.csrf(session))
 
-    def cookie_flags(self) -> dict[str, object]:
+    def cookie_flags(self) -> dict[str, Any]:
         return {"httponly": True, "samesite": "lax", "secure": self.cfg.secure_cookies,
                 "path": "/"}
 
     def _sign(self, text: str) -> str:
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def sign(self, text: str) -> str:
+        """A stable hex digest of `text` keyed with the session secret."""
+        return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()
 
 
 def _stored_secret(path: Path) -> bytes:
@@ -95,3 +106,32 @@ def _stored_secret(path: Path) -> bytes:
         with os.fdopen(fd, "wb") as f:
             f.write(secret)
         return secret
+
+
+FAILURES_ALLOWED = 10  # per username and per client address, in WINDOW_S
+WINDOW_S = 300.0
+
+
+class Throttle:
+    """Recent failed logins by username and by address; refuses more than allowed."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, deque[float]] = {}
+
+    def wait(self, *who: str) -> float:
+        """Seconds until another try is allowed (0: now)."""
+        now = time.monotonic()
+        waits = [0.0]
+        for w in who:
+            q = self._failures.get(w)
+            while q and q[0] <= now - WINDOW_S:
+                q.popleft()
+            if q and len(q) >= FAILURES_ALLOWED:
+                waits.append(q[0] + WINDOW_S - now)
+        return max(waits)
+
+    def failed(self, *who: str) -> None:
+        if len(self._failures) > 100_000:
+            self._failures.clear()
+        for w in who:
+            self._failures.setdefault(w, deque(maxlen=FAILURES_ALLOWED)).append(time.monotonic())

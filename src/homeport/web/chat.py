@@ -1,0 +1,103 @@
+"""The chat page: conversations, a model picker (`auto` included), knowledge bases to attach,
+answers streamed as Markdown with where they ran, the sensitivity found and numbered citations.
+
+Sending goes through the same path as POST /v1/chat/completions (`openai_routes.chat_as`, with
+the session's key): routing, privacy, governance, retrieval and the ledger all apply, and the
+browser reads the same OpenAI event stream an SDK would. Conversations are kept per team and
+user (the username, or `key:ID` for an API-key login), like the API's stored conversations.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import RedirectResponse, Response
+
+from homeport.api.asgi import HttpRequest, too_large
+from homeport.api.openai_routes import CONVERSATION_HEADER, chat_as, has_auto
+from homeport.api.parse import validate
+from homeport.settings import AUTO_MODEL
+from homeport.web.pages import Visit
+
+Text = Annotated[str, Field(max_length=1_000_000)]
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Annotated[str, Field(pattern="^(user|assistant)$")]
+    content: Text
+
+
+class Send(BaseModel):
+    """What the page sends: the conversation so far (ending with the question)."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: Annotated[str, Field(min_length=1, max_length=200)]
+    messages: Annotated[list[ChatMessage], Field(min_length=1, max_length=1000)]
+    knowledge: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=50)] = []
+    conversation: Annotated[str, Field(max_length=40)] | None = None
+    regenerate: bool = False
+
+
+def chat_models(visit: Visit) -> list[str]:
+    """`auto` (when routing offers it) and the chat models this key may use."""
+    rt, allowed = visit.rt, visit.caller.allowed_models
+    names = [AUTO_MODEL] if has_auto(rt) else []
+    names += [m.name for m in rt.registry.models if m.kind == "chat"]
+    return [n for n in names if allowed is None or n in allowed]
+
+
+async def chat(visit: Visit) -> Response:
+    rt, caller = visit.rt, visit.caller
+    conv = visit.request.path_params.get("conversation")
+    conversations = rt.memory.conversations
+    listed = await rt.db.run(conversations.recent, caller.team, visit.user)
+    messages = await rt.db.run(conversations.messages, caller.team, visit.user, conv) \
+        if conv else []
+    models = chat_models(visit)
+    kbs = await rt.knowledge.readable(caller)
+    last_model = next((m["meta"].get("served_as") for m in reversed(messages)
+                       if m["role"] == "assistant" and m["meta"].get("served_as")), None)
+    return visit.render(
+        "chat.html", "chat", conversations=listed, current=conv, models=models,
+        model=last_model if last_model in models else (models[0] if models else None),
+        kbs=kbs, messages=messages,
+        state=_script_json({"conversation": conv, "messages": [
+            {"role": m["role"], "content": m["content"], "meta": m["meta"],
+             "sensitivity": m["sensitivity"]} for m in messages]}))
+
+
+def _script_json(data: Any) -> Markup:
+    """JSON safe inside <script>: no `</script>` or `<!--` can end it early."""
+    text = orjson.dumps(data).decode()
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+async def send(visit: Visit) -> Response:
+    """Stream an answer (text/event-stream in OpenAI's format); errors as OpenAI JSON."""
+    rt, caller = visit.rt, visit.caller
+    declared = visit.request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > rt.settings.max_body_bytes:
+        raise too_large(rt.settings.max_body_bytes)
+    body = validate(Send, await visit.request.body())
+    if body.regenerate and body.conversation:
+        await rt.db.run(rt.memory.conversations.drop_last_turn, caller.team, visit.user,
+                        body.conversation)
+    request = HttpRequest(visit.request.scope, visit.request.receive)
+    if body.conversation:
+        request.headers[CONVERSATION_HEADER] = body.conversation
+    openai_body: dict[str, Any] = {
+        "model": body.model, "stream": True, "stream_options": {"include_usage": True},
+        "user": visit.user, "messages": [m.model_dump() for m in body.messages]}
+    if body.knowledge:
+        openai_body["knowledge"] = body.knowledge
+    return await chat_as(rt, request, caller, orjson.dumps(openai_body))  # type: ignore[return-value]
+
+
+async def delete(visit: Visit) -> Response:
+    await visit.rt.db.run(visit.rt.memory.conversations.delete, visit.caller.team, visit.user,
+                          visit.request.path_params["conversation"])
+    return RedirectResponse("/", status_code=303)
