@@ -19,7 +19,10 @@ ADMIN = "hp-web-admin-key"
 @pytest.fixture
 async def web(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
     settings = Settings(data_dir=tmp_path, admin_key=ADMIN,
-                        embedded={"chat": None, "embeddings": None})
+                        embedded={"chat": None, "embeddings": None},
+                        providers=[{"name": "cloud", "type": "openai", "tier": "cloud",
+                                    "base_url": "http://127.0.0.1:9/v1"}],  # never called
+                        models=[{"name": "gpt-4o", "provider": "cloud"}])
     rt = Runtime(settings)
     rt.prepare()
     app = create_app(settings, rt)

@@ -30,7 +30,8 @@ async def test_login_sets_a_protected_session_cookie(
     cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith(COOKIE))
     assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
     assert ADMIN not in cookie  # the key id, signed; never the key
-    home = await client.get("/")
+    assert (await client.get("/")).status_code == 200  # the chat page
+    home = await client.get("/account")
     assert home.status_code == 200 and "admin" in home.text
 
 
@@ -63,7 +64,7 @@ async def test_members_do_not_see_the_audit_page(web: tuple[httpx.AsyncClient, R
     await log_in(client, key)
     r = await client.get("/audit")
     assert r.status_code == 403 and "admins and auditors" in r.text
-    assert 'href="/audit"' not in (await client.get("/")).text
+    assert 'href="/audit"' not in (await client.get("/account")).text
 
 
 async def test_audit_page_lists_verifies_and_exports(

@@ -32,6 +32,7 @@ class Web:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html"]), auto_reload=False)
         self.env.filters["when"] = lambda ts: iso_time(ts)[:16].replace("T", " ")
+        self.env.filters["size"] = _size
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(name).render(**context), status_code=status)
@@ -119,6 +120,13 @@ def page(handler: Handler, *, auditor: bool = False, admin: bool = False,
             return visit.render("error.html", "error", e.status, error=e.message)
 
     return endpoint
+
+
+def _size(n: float) -> str:
+    """Bytes for people: 930 B, 12.4 KB, 3.1 MB."""
+    if n < 1024:
+        return f"{int(n)} B"
+    return f"{n / 1024:.1f} KB" if n < 1024**2 else f"{n / 1024**2:.1f} MB"
 
 
 def _is_form(request: Request) -> bool:
