@@ -90,12 +90,14 @@ class ServerProcess:
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=self.env)
         return out.stdout.strip().splitlines()[-1]
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, check: bool = True,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run `homeport ARGS` on this server's data and configuration."""
         cmd = [sys.executable, "-m", "homeport", *args, "--data-dir", str(self.data_dir)]
         if self.config_path:
             cmd += ["--config", str(self.config_path)]
-        return subprocess.run(cmd, capture_output=True, text=True, check=check, env=self.env)
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, env=self.env,
+                              input=stdin)
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -417,9 +417,10 @@ class KnowledgeConfig(_Strict):
 
 
 class MemoryConfig(_Strict):
-    conversations: bool = Field(False, description="Store chat conversations per key and user.")
-    retention_days: float = Field(30, gt=0, description="Stored conversations older than this "
-                                  "are deleted.")
+    conversations: bool = Field(False, description="Store API chat conversations per key and "
+                                "user (the web UI's chats are always kept).")
+    retention_days: float = Field(30, gt=0, description="Stored conversations (API and web UI) "
+                                  "idle for longer than this are deleted.")
     recall: bool = Field(True, description="Recall a user's long-term memories into their chats "
                          "(requests that name a `user`).")
     recall_k: int = Field(3, ge=1, le=20, description="Memories recalled into a chat.")

@@ -162,6 +162,10 @@ async def test_routing_rules_are_validated_saved_applied_and_audited(
     # another replica on the same database picks the saved rules up
     other = Runtime(rt.settings.model_copy(deep=True))
     assert other.rules.refresh() and other.settings.routing.rules[0].name == "secrets-stay-home"
+    restored = await client.post("/routing/restore", data={"csrf": csrf})
+    assert restored.status_code == 303 and rt.settings.routing.rules == []
+    assert "Saved version 2" in (await client.get("/routing")).text
+    assert other.rules.refresh() and other.settings.routing.rules == []
     other.db.close()
 
 

@@ -32,11 +32,14 @@ async def test_usage_dashboard_has_charts_and_tables(
     await log_in(client, ADMIN)
     r = await client.get("/usage", params={"since": "3d", "by": "team"})
     assert r.status_code == 200, r.text
-    assert r.text.count("<svg") == 4 and "Requests, local and cloud" in r.text
+    assert r.text.count("<svg") == 6 and "Requests, local and cloud" in r.text
+    assert "Requests by team" in r.text and "Cost by team" in r.text  # charts per group too
     assert "cloud-equivalent" in r.text and "legal" in r.text and "radiology" in r.text
     assert '<th scope="row">total</th>' in r.text
     by_model = await client.get("/usage", params={"since": "3d", "by": "model"})
-    assert "gpt-4o-mini" in by_model.text
+    assert "gpt-4o-mini" in by_model.text and "Requests by model" in by_model.text
+    by_tier = await client.get("/usage", params={"since": "3d", "by": "tier"})
+    assert by_tier.text.count("<svg") == 4  # the tier charts already split by tier
 
 
 async def test_usage_bad_input_and_roles(web: tuple[httpx.AsyncClient, Runtime]) -> None:

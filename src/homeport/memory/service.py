@@ -35,8 +35,8 @@ class MemoryService:
         self._tasks: set[asyncio.Task[None]] = set()  # background extractions, kept alive
 
     def start(self) -> None:
-        if self.cfg.conversations:
-            self._purger = asyncio.create_task(self._purge_forever(), name="memory-purge")
+        # conversations of the web UI's chat are kept whatever memory.conversations says
+        self._purger = asyncio.create_task(self._purge_forever(), name="memory-purge")
 
     def background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -65,7 +65,8 @@ def rules_yaml(rules: list[RuleConfig]) -> str:
         d["name"], d["route"] = r.name, r.route  # always shown, in this order
     ordered = [{k: d[k] for k in ("name", "when", "route", "pseudonymize") if k in d}
                for d in data]
-    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True) if ordered else ""
+    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True,
+                          default_flow_style=None) if ordered else ""
 
 
 class RuleStore:

@@ -26,11 +26,13 @@ async def usage(visit: Visit) -> Response:
     since, until = window(since_text, None)
     bucket = "hour" if until - since <= 7 * 86400 else "day"
     reports = visit.rt.reports
-    series, used, costs = await visit.rt.db.run(lambda: (
+    by_tier, by_group, used, costs = await visit.rt.db.run(lambda: (
         reports.timeseries(since, until, bucket=bucket, by="tier"),
+        None if by == "tier" else reports.timeseries(since, until, bucket=bucket, by=by),
         reports.usage(since, until, by=by), reports.costs(since, until, by=by)))
+    charts = _usage_charts(by_tier) + (_group_charts(by_group) if by_group else [])
     return visit.render("usage.html", "usage", since=since_text, by=by, groups=USAGE_GROUPS,
-                        bucket=bucket, currency=used.currency, charts=_usage_charts(series),
+                        bucket=bucket, currency=used.currency, charts=charts,
                         reports=[used, costs],
                         window=f"{iso_time(since)[:16]} to {iso_time(until)[:16]} UTC")
 
@@ -53,6 +55,22 @@ def _usage_charts(ts: Timeseries) -> list[Markup]:
                    [Line(f"{t} {p}", ts.series[t][f"{p}_ms"]) for t in tiers
                     for p in ("p50", "p95")], unit=" ms"),
     ]
+
+
+def _group_charts(ts: Timeseries, top: int = 6) -> list[Markup]:
+    """Requests and cost over time for the biggest groups (the rest summed as `other`)."""
+    ranked = sorted(ts.series, key=lambda k: -sum(ts.series[k]["requests"]))
+    shown, rest = ranked[:top], ranked[top:]
+
+    def lines(field: str) -> list[Line]:
+        out = [Line(k, ts.series[k][field]) for k in shown]
+        if rest:
+            out.append(Line("other", [sum(ts.series[k][field][i] for k in rest)
+                                      for i in range(len(ts.times))]))
+        return out
+
+    return [line_chart("group-requests", f"Requests by {ts.by}", ts.times, lines("requests")),
+            line_chart("group-cost", f"Cost by {ts.by}", ts.times, lines("cost"))]
 
 
 async def breakeven(visit: Visit) -> Response:

@@ -45,6 +45,7 @@ def routes() -> list[BaseRoute]:
         get("/routing", routing.routing, admin=True),
         post("/routing", routing.save, admin=True),
         post("/routing/check", routing.check, admin=True),
+        post("/routing/restore", routing.restore, admin=True),
         get("/providers", admin.providers, admin=True),
         get("/providers/live", admin.providers_live, admin=True),
         get("/teams", admin.teams, admin=True),

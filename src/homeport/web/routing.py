@@ -46,3 +46,10 @@ async def save(visit: Visit) -> Response:
         return await routing(visit, text, e.message, 400)
     await visit.rt.db.run(visit.rt.admin.set_rules, visit.caller.key_id, rules)
     return RedirectResponse("/routing", status_code=303)
+
+
+async def restore(visit: Visit) -> Response:
+    """Save the configuration file's rules again (a new version, so replicas follow)."""
+    await visit.rt.db.run(visit.rt.admin.set_rules, visit.caller.key_id,
+                          visit.rt.rules.configured)
+    return RedirectResponse("/routing", status_code=303)
