@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,6 +31,20 @@ async def web(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]
                                  base_url="http://testserver") as client:
         yield client, rt
     rt.db.close()
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    """The app in-process with its runtime started (models loaded, workers running)."""
+    rt = Runtime(settings)
+    rt.prepare()
+    await rt.start(wait_for_models=True)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings, rt)),
+                                     base_url="http://testserver") as client:
+            yield client, rt
+    finally:
+        await rt.stop()
 
 
 def csrf_of(html: str) -> str:

@@ -13,11 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from homeport.api.app import create_app
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.web.conftest import ADMIN, csrf_of, log_in
+from tests.web.conftest import ADMIN, csrf_of, log_in, running_app
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +34,8 @@ async def chat(tmp_path: Path, upstream: FakeOpenAI
         providers=[{"name": "lab", "type": "openai", "base_url": upstream.base_url,
                     "tier": "local"}],
         models=[{"name": "lab-model", "provider": "lab"}])
-    rt = Runtime(settings)
-    rt.prepare()
-    await rt.start(wait_for_models=True)
-    app = create_app(settings, rt)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://testserver") as client:
+    async with running_app(settings) as (client, rt):
         yield client, rt, upstream.reset()
-    await rt.stop()
 
 
 async def send(client: httpx.AsyncClient, csrf: str, **body: Any) -> httpx.Response:

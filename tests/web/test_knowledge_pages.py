@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeport.api.app import create_app
 from homeport.runtime import Runtime
 from homeport.settings import Settings
-from tests.web.conftest import ADMIN, csrf_of, log_in
+from tests.web.conftest import ADMIN, csrf_of, log_in, running_app
 
 HANDBOOK = b"""# Staff handbook
 
@@ -32,14 +31,8 @@ Bicycles are parked in the basement garage behind the blue door.
 @pytest.fixture
 async def knowledge(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
     settings = Settings(data_dir=tmp_path, admin_key=ADMIN, embedded={"chat": None})
-    rt = Runtime(settings)
-    rt.prepare()
-    await rt.start(wait_for_models=True)
-    app = create_app(settings, rt)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://testserver") as client:
-        yield client, rt
-    await rt.stop()
+    async with running_app(settings) as app:
+        yield app
 
 
 async def wait_for_job(client: httpx.AsyncClient, kb: str, job: str) -> str:
