@@ -61,6 +61,8 @@ CONVERSATIONS = 30
 CONV_TURNS = 20  # the timed conversation: 40 messages
 AUDIT_RECORDS = 10_000
 T = TypeVar("T")
+PROFILED = (r"/homeport/|Cursor' objects|/psycopg/cursor\.py:\d+\((execute|fetchall)\)"
+            r"|/jinja2/environment\.py:\d+\(render\)")
 
 
 def _reports_bench() -> ModuleType:
@@ -211,9 +213,9 @@ async def seed(rt: Runtime, rows: int, days: int) -> dict[str, str]:
 
 def pages(ids: dict[str, str]) -> dict[str, str]:
     """The pages to time: a stable label (what the table shows) -> the path to GET."""
-    plain = ["/", "/knowledge", "/usage", "/usage?since=30d", "/usage?since=30d&by=model",
-             "/breakeven", "/breakeven?by=task", "/audit", "/teams", "/routing", "/providers",
-             "/account"]
+    plain = ["/", "/knowledge", "/usage", "/usage?by=model", "/usage?by=tier",
+             "/usage?since=7d", "/usage?since=2d", "/breakeven", "/breakeven?by=task", "/audit",
+             "/teams", "/routing", "/providers", "/account"]
     out = {p: p for p in plain}
     out[f"/c/{{id}} ({CONV_TURNS * 2} messages)"] = f"/c/{ids['conversation']}"
     kb = f"/knowledge/{{kb}} ({KB_DOCS} documents)"
@@ -305,10 +307,13 @@ async def profile_page(rt: Runtime, client: httpx.AsyncClient, path: str, runs: 
             await client.get(path)
         profiler.disable()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-    stats.print_stats(45)
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    # Homeport's functions, the database drivers' calls and template rendering (not the
+    # layers of httpx and Starlette above the page's handler)
+    stats.print_stats(PROFILED, 40)
     stats.sort_stats("tottime").print_stats(15)
-    print(f"\n--- profile of {runs} GETs of {path} ---\n{out.getvalue()}")
+    print(f"\n--- profile of {runs} GETs of {path} ---\n"
+          + out.getvalue().replace(f"{ROOT}/", ""))
 
 
 # --- the real server -------------------------------------------------------------------------

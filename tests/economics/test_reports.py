@@ -197,9 +197,26 @@ def test_timeseries(reports: Reports) -> None:
     assert 200 <= ts.series["local"]["p50_ms"][0] <= 400
     daily = reports.timeseries(T0, T0 + DAY, "day", None)
     assert daily.series["all"]["requests"] == [3]
+    lean = reports.timeseries(T0, T0 + 3 * 3600, "hour", "tier", latency=False)
+    assert lean.series["local"]["requests"] == [2, 0, 0]  # the same sums, no percentiles
+    assert lean.series["cloud"]["cost"] == ts.series["cloud"]["cost"]
+    assert lean.series["local"]["p50_ms"] == [None, None, None]
     with pytest.raises(InvalidRequest) as e:
         reports.timeseries(T0, T0 + 400 * DAY, "hour")
     assert e.value.param == "bucket"
+
+
+def test_usage_and_costs_from_one_read_match_each_report(reports: Reports) -> None:
+    rows = [row(T0 + i * 1800 + 7, team="ab"[i % 2], tier=("local", "cloud")[i % 3 == 0],
+                latency_ms=50.0 + 37 * i, cost=0.002 * (i % 3), prompt_tokens=i)
+            for i in range(150)]  # three days and a bit, across the rollup and the ledger
+    insert_rows(reports.db, rows)
+    since, until = T0, T0 + 4 * DAY
+    for by in ("team", "day"):
+        usage, costs = reports.usage_and_costs(since, until, by=by)
+        assert usage.to_dict() == reports.usage(since, until, by=by).to_dict()
+        assert costs.to_dict() == reports.costs(since, until, by=by).to_dict()
+        assert usage.totals["requests"] == costs.totals["requests"] == 150
 
 
 def test_serialisations(reports: Reports) -> None:

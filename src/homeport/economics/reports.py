@@ -209,33 +209,46 @@ class Reports:
 
     def usage(self, since: float, until: float, by: str = "team",
               team: str | None = None) -> Report:
-        return self._grouped("usage", USAGE_COLUMNS, USAGE_SUMS, since, until, by, team)
+        return self._grouped([("usage", USAGE_COLUMNS)], USAGE_SUMS, since, until, by, team)[0]
 
     def costs(self, since: float, until: float, by: str = "team",
               team: str | None = None) -> Report:
-        return self._grouped("costs", COST_COLUMNS, COST_SUMS, since, until, by, team)
+        return self._grouped([("costs", COST_COLUMNS)], COST_SUMS, since, until, by, team)[0]
 
-    def _grouped(self, name: str, columns: tuple[str, ...], sums: tuple[str, ...], since: float,
-                 until: float, by: str, team: str | None) -> Report:
+    def usage_and_costs(self, since: float, until: float, by: str = "team",
+                        team: str | None = None) -> tuple[Report, Report]:
+        """Both reports from one read of the ledger (the dashboard shows both)."""
+        usage, costs = self._grouped([("usage", USAGE_COLUMNS), ("costs", COST_COLUMNS)],
+                                     tuple(dict.fromkeys(USAGE_SUMS + COST_SUMS)), since,
+                                     until, by, team)
+        return usage, costs
+
+    def _grouped(self, reports: list[tuple[str, tuple[str, ...]]], sums: tuple[str, ...],
+                 since: float, until: float, by: str, team: str | None) -> list[Report]:
+        """Reports (name, columns) over the same groups, from one read of `sums`."""
         check_by(by)
         day = by == "day"
         groups: dict[Any, Acc] = {}
+        latency = any("p50_ms" in columns for _, columns in reports)
         for row in self.rollup.rows("all" if day else by, since, until, team=team,
-                                    period=DAY if day else None, sums=sums,
-                                    latency="p50_ms" in columns):
+                                    period=DAY if day else None, sums=sums, latency=latency):
             groups.setdefault(int(row.tb) if day else row.k, Acc()).add(row)
         total = Acc()
-        rows = []
+        keyed = []
         for k, acc in sorted(groups.items(), key=lambda kv: _order(by, kv)):
             total.merge(acc)
-            values = acc.values()
-            rows.append({by: _key(by, k), **{c: values[c] for c in columns}})
+            keyed.append((_key(by, k), acc.values()))
         totals = total.values()
-        return Report(name, by, since, until, self.settings.economics.currency, columns, rows,
-                      {c: totals[c] for c in columns}, team)
+        currency = self.settings.economics.currency
+        return [Report(name, by, since, until, currency, columns,
+                       [{by: k, **{c: values[c] for c in columns}} for k, values in keyed],
+                       {c: totals[c] for c in columns}, team) for name, columns in reports]
 
     def timeseries(self, since: float, until: float, bucket: str = "hour",
-                   by: str | None = "tier", team: str | None = None) -> Timeseries:
+                   by: str | None = "tier", team: str | None = None,
+                   latency: bool = True) -> Timeseries:
+        """Per bucket and group: requests, tokens, cost, cost-equivalent and (with `latency`,
+        which costs a row per latency bucket) p50/p95."""
         if bucket not in BUCKETS:
             raise InvalidRequest(f"bucket: {bucket!r} is not one of hour, day", param="bucket")
         if by is not None:
@@ -249,7 +262,8 @@ class Reports:
         # a lean loop: hourly series read thousands of rows
         cells: dict[tuple[str, int], _Point] = {}
         for t, k, _sub, b, n, prompt, completion, cost, eq in self.rollup.rows(
-                by or "all", since, until, team=team, period=width, sums=SERIES_SUMS):
+                by or "all", since, until, team=team, period=width, sums=SERIES_SUMS,
+                latency=latency):
             key = (_label(k) if by is not None else "all", int(t))
             point = cells.get(key) or cells.setdefault(key, _Point())
             point.add(int(n), int(prompt or 0) + int(completion or 0), float(cost or 0),

@@ -152,8 +152,10 @@ class Rollup:
         """`sums` over [since, until) grouped by the dimension's keys, by time bucket of
         `period` seconds (DAY or 3600) when given, and by latency bucket when `latency`."""
         with self.db.engine.connect() as conn:  # days before the ledger's first row hold nothing
-            oldest = conn.execute(select(func.min(ledger.c.ts))).scalar()
-        first = math.ceil(max(since, float(oldest or until)) / DAY)
+            oldest = float(conn.execute(select(func.min(ledger.c.ts))).scalar() or until)
+        # the first whole day in the window; the day of the ledger's first row counts as whole
+        # when the window starts before that row (nothing of that day is outside the window)
+        first = math.floor(oldest / DAY) if since <= oldest else math.ceil(since / DAY)
         last = math.floor(min(until, time.time() - self.lag_s) / DAY)
         q = (dim, team, period, sums, latency)
         if team is not None or period not in (None, DAY) or last - first < 1:
