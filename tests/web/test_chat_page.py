@@ -77,6 +77,7 @@ async def test_an_answer_streams_with_its_route_and_is_kept(
     sent = upstream.requests[-1]
     assert sent["messages"][-1]["content"] == "Capital of France?"
     assert re.fullmatch(r"web_[0-9a-f]{20}", sent["user"])
+    assert sent["user"] in (await client.get("/account")).text  # shown, for export/erasure
     # kept: listed on the chat page, with where the answer ran
     listed = await client.get("/")
     assert f'href="/c/{conv}"' in listed.text and "Capital of France?" in listed.text

@@ -72,4 +72,5 @@ async def logout(visit: Visit) -> Response:
 
 async def account(visit: Visit) -> Response:
     s = visit.rt.settings
-    return visit.render("home.html", "home", api_url=f"http://{s.host}:{s.port}/v1")
+    return visit.render("home.html", "home", api_url=f"http://{s.host}:{s.port}/v1",
+                        chat_user=visit.user)
