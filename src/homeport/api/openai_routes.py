@@ -109,10 +109,10 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
         headers[CONVERSATION_HEADER] = conversation
     model = routed.target.served_as
     cited = knowledge_chat.citations(retrieved) if retrieved else []
-    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity),
-                {"route": headers["x-homeport-route"], "tier": headers[TIER_HEADER],
-                 "rule": routed.routing.decision.rule, "reason": headers["x-homeport-reason"],
-                 "served_as": model, "citations": cited})
+    meta = {"route": headers["x-homeport-route"], "tier": headers[TIER_HEADER],
+            "rule": routed.routing.decision.rule, "reason": headers["x-homeport-reason"],
+            "served_as": model, "citations": cited} if conversation else None
+    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity), meta)
     if req.stream:
         encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage, cited)
         return EventStream(_sse(routed, encoder, turn), headers)
@@ -153,7 +153,7 @@ class Turn:
     (memory.extract); neither may fail the answer already given."""
 
     def __init__(self, rt: Runtime, caller: Caller, req: ChatRequest, conversation: str | None,
-                 sensitivity: str, meta: dict[str, Any]):
+                 sensitivity: str, meta: dict[str, Any] | None):
         self.rt, self.caller, self.req = rt, caller, req
         self.conversation, self.sensitivity, self.meta = conversation, sensitivity, meta
         self.wanted = conversation is not None or rt.memory.extraction_request(req, "") is not None

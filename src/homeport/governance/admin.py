@@ -11,7 +11,7 @@ from homeport.errors import InvalidRequest
 from homeport.governance.audit import AuditLog, Entry
 from homeport.governance.keys import KeyInfo, KeyStore
 from homeport.governance.teams import Team, TeamStore
-from homeport.governance.users import KEY_NAME, User, UserStore, check_name, check_password
+from homeport.governance.users import KEY_NAME, User, UserStore
 from homeport.routing.rules import RuleStore
 from homeport.settings import AUTO_MODEL, RuleConfig
 from homeport.storage.db import Database
@@ -73,9 +73,8 @@ class Admin:
     def create_user(self, actor: str, name: str, password: str, team: str,
                     roles: tuple[str, ...] = ("member",), allowed_models: list[str] | None = None,
                     allowed_kbs: list[str] | None = None, **limits: Any) -> User:
-        """A web login: a key of the user's own (never shown) and a password."""
-        check_name(name)
-        check_password(password)
+        """A web login: a key of the user's own (never shown) and a password; the key is
+        made in the same transaction, so a refused name or password leaves nothing behind."""
         self._check_models(allowed_models)
         with self.db.writing():
             _, info = self.keys.create(team, KEY_NAME + name, roles,

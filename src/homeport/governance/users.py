@@ -86,6 +86,7 @@ class UserStore:
 
     def add(self, name: str, password: str, key_id: str) -> None:
         """Store a user for an existing key (inside the caller's transaction)."""
+        check_name(name)
         check_password(password)
         now = time.time()
         with self._db.writing() as conn:

@@ -145,9 +145,7 @@ class KnowledgeService:
         await self.access(caller, "delete", [kb])
         staged = await self.store.db.run(self.jobs.staged_paths, kb.id)
         await self.store.db.run(self.store.drop, kb)
-        for path in staged:
-            with contextlib.suppress(FileNotFoundError):
-                Path(path).unlink()
+        await asyncio.to_thread(_remove, staged)
         return kb
 
     # --- ingestion ---
@@ -303,6 +301,7 @@ def _copy(src: BinaryIO, dest: Path, limit: int, name: str) -> int:
 
 
 def _remove(paths: list[str]) -> None:
+    """Delete staged uploads (some may be gone already)."""
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)

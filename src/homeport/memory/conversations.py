@@ -37,10 +37,8 @@ class Conversations:
         # SQLite: take the write lock up front, since this reads before it writes.
         with self.db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
                 conn.begin():
-            owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
-                                 .where(conversations.c.id == conversation)).first() \
-                if conversation else None
-            if owner is not None and tuple(owner) == (caller.team, user):
+            owner = _owner(conn, conversation) if conversation else None
+            if owner == (caller.team, user):
                 assert conversation is not None
                 conv_id = conversation
                 sent = [m for m in req.messages if m.role == "user"][-1:]
@@ -54,8 +52,7 @@ class Conversations:
                     id=conv_id, key_id=caller.key_id, team=caller.team, user_id=user,
                     created_at=now, updated_at=now))
             rows = [{"conversation_id": conv_id, "role": m.role, "content": m.text(),
-                     "sensitivity": sensitivity, "ts": now} for m in sent]
-            rows = [{**r, "meta": None} for r in rows]
+                     "sensitivity": sensitivity, "ts": now, "meta": None} for m in sent]
             rows.append({"conversation_id": conv_id, "role": "assistant", "content": answer,
                          "sensitivity": sensitivity, "ts": now,
                          "meta": orjson.dumps(meta).decode() if meta else None})
@@ -65,9 +62,8 @@ class Conversations:
     def joinable(self, caller: Caller, user: str, conversation: str) -> bool:
         """Whether a turn of `user` may be stored in `conversation`: it is new, or theirs."""
         with self.db.engine.connect() as conn:
-            owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
-                                 .where(conversations.c.id == conversation)).first()
-        return owner is None or tuple(owner) == (caller.team, user)
+            owner = _owner(conn, conversation)
+        return owner is None or owner == (caller.team, user)
 
     def of_user(self, team: str | None, user: str) -> list[dict[str, Any]]:
         """Conversations of `user` (in `team`, or in every team when None) with messages."""
@@ -138,9 +134,7 @@ class Conversations:
 
     @staticmethod
     def _owned(conn: Any, team: str, user: str, conversation: str) -> None:
-        owner = conn.execute(select(conversations.c.team, conversations.c.user_id)
-                             .where(conversations.c.id == conversation)).first()
-        if owner is None or tuple(owner) != (team, user):
+        if _owner(conn, conversation) != (team, user):
             raise NotFound(f"no conversation {conversation!r}", param="conversation")
 
     def forget(self, user: str) -> int:
@@ -167,3 +161,10 @@ class Conversations:
             conn.execute(delete(conversation_messages)
                          .where(conversation_messages.c.conversation_id.in_(part)))
             conn.execute(delete(conversations).where(conversations.c.id.in_(part)))
+
+
+def _owner(conn: Any, conversation: str) -> tuple[str, str] | None:
+    """(team, user) of a conversation, or None when there is none by that id."""
+    row = conn.execute(select(conversations.c.team, conversations.c.user_id)
+                       .where(conversations.c.id == conversation)).first()
+    return None if row is None else (row.team, row.user_id)

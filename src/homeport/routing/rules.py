@@ -35,13 +35,12 @@ def parse_rules(data: Any, settings: Settings) -> list[RuleConfig]:
     InvalidRequest names the rule and field that is wrong."""
     if isinstance(data, str):
         try:
-            data = yaml.safe_load(data) if data.strip() else []
+            data = yaml.safe_load(data)
         except yaml.YAMLError as e:
             raise InvalidRequest(f"The rules are not valid YAML: {e}", param="rules") from None
     if isinstance(data, dict) and set(data) == {"rules"}:
         data = data["rules"]
-    if data is None:
-        data = []
+    data = [] if data is None else data  # an empty text: no rules
     if not isinstance(data, list):
         raise InvalidRequest("Rules are a list: each item has a name, a `when` mapping of "
                              "conditions and a `route` list of models.", param="rules")
@@ -61,12 +60,8 @@ def parse_rules(data: Any, settings: Settings) -> list[RuleConfig]:
 def rules_yaml(rules: list[RuleConfig]) -> str:
     """Rules as the YAML an admin edits (unset conditions left out)."""
     data = [r.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for r in rules]
-    for d, r in zip(data, rules, strict=True):
-        d["name"], d["route"] = r.name, r.route  # always shown, in this order
-    ordered = [{k: d[k] for k in ("name", "when", "route", "pseudonymize") if k in d}
-               for d in data]
-    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True,
-                          default_flow_style=None) if ordered else ""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                          default_flow_style=None) if data else ""
 
 
 class RuleStore:

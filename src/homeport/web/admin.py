@@ -27,12 +27,11 @@ async def providers_live(visit: Visit) -> Response:
     return visit.fragment("providers_table.html", providers=_providers(visit))
 
 
-async def teams(visit: Visit, new_key: dict[str, str] | None = None,
-                status: int = 200) -> Response:
+async def teams(visit: Visit, new_key: dict[str, str] | None = None) -> Response:
     rt = visit.rt
     listed_teams, keys, users = await rt.db.run(lambda: (
         rt.admin.teams.list(), rt.keys.list(), rt.admin.users.all()))
-    return visit.render("teams.html", "teams", status, teams=listed_teams, keys=keys,
+    return visit.render("teams.html", "teams", teams=listed_teams, keys=keys,
                         users=users, roles=ROLES, new_key=new_key)
 
 

@@ -4,7 +4,7 @@ answers streamed as Markdown with where they ran, the sensitivity found and numb
 Sending goes through the same path as POST /v1/chat/completions (`openai_routes.chat_as`, with
 the session's key): routing, privacy, governance, retrieval and the ledger all apply, and the
 browser reads the same OpenAI event stream an SDK would. Conversations are kept per team and
-user (the username, or `key:ID` for an API-key login), like the API's stored conversations.
+person (`Visit.user`, an opaque id), like the API's stored conversations.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ async def chat(visit: Visit) -> Response:
     return visit.render(
         "chat.html", "chat", conversations=listed, current=conv, models=models,
         model=last_model if last_model in models else (models[0] if models else None),
-        kbs=kbs, messages=messages,
+        kbs=kbs,
         state=_script_json({"conversation": conv, "messages": [
             {"role": m["role"], "content": m["content"], "meta": m["meta"],
              "sensitivity": m["sensitivity"]} for m in messages]}))

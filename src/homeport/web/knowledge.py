@@ -19,11 +19,11 @@ MODES = ("hybrid", "bm25", "dense")
 RUNNING = ("queued", "running")
 
 
-async def bases(visit: Visit, status: int = 200, error: str | None = None) -> Response:
+async def bases(visit: Visit) -> Response:
     rt = visit.rt
     kbs = await rt.knowledge.readable(visit.caller)
-    return visit.render("knowledge.html", "knowledge", status, kbs=kbs, levels=LEVELS,
-                        default=str(rt.settings.knowledge.default_sensitivity), error=error)
+    return visit.render("knowledge.html", "knowledge", kbs=kbs, levels=LEVELS,
+                        default=str(rt.settings.knowledge.default_sensitivity))
 
 
 async def create(visit: Visit) -> Response:

@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 from starlette.responses import Response
 
-from homeport.economics.reports import Timeseries, window
+from homeport.economics.reports import BUCKETS, Timeseries, window
 from homeport.errors import InvalidRequest
 from homeport.governance.audit import iso_time
 from homeport.web.charts import Line, line_chart
@@ -30,8 +30,7 @@ async def usage(visit: Visit) -> Response:
     # to two days keeps the page under 200 ms at 100k requests (bench/web). The window starts
     # on a bucket boundary, so the first point is whole and only today is read from the ledger.
     bucket = "hour" if until - since <= HOURLY_UP_TO else "day"
-    width = 3600 if bucket == "hour" else 86400
-    since = math.floor(since / width) * width
+    since = math.floor(since / BUCKETS[bucket]) * BUCKETS[bucket]
     reports = visit.rt.reports
     by_tier, by_group, (used, costs) = await visit.rt.db.run(lambda: (
         reports.timeseries(since, until, bucket=bucket, by="tier"),

@@ -12,11 +12,11 @@ from homeport.web.pages import HERE, Handler, page
 
 
 def routes() -> list[BaseRoute]:
-    def get(path: str, handler: Handler, **roles: bool) -> Route:
-        return Route(path, page(handler, **roles), methods=["GET"])
+    def get(path: str, handler: Handler, **options: bool) -> Route:
+        return Route(path, page(handler, **options), methods=["GET"])
 
-    def post(path: str, handler: Handler, **roles: bool) -> Route:
-        return Route(path, page(handler, **roles), methods=["POST"])
+    def post(path: str, handler: Handler, **options: bool) -> Route:
+        return Route(path, page(handler, **options), methods=["POST"])
 
     return [
         Route("/login", login.login_form, methods=["GET"]),
@@ -25,13 +25,13 @@ def routes() -> list[BaseRoute]:
         get("/", chat.chat),
         get("/c/{conversation}", chat.chat),
         post("/c/{conversation}/delete", chat.delete),
-        Route("/chat/send", page(chat.send, api=True), methods=["POST"]),
+        post("/chat/send", chat.send, api=True),
         get("/account", login.account),
         get("/knowledge", knowledge.bases),
         post("/knowledge", knowledge.create),
         get("/knowledge/{kb}", knowledge.base),
         post("/knowledge/{kb}/delete", knowledge.delete),
-        Route("/knowledge/{kb}/upload", page(knowledge.upload, api=True), methods=["POST"]),
+        post("/knowledge/{kb}/upload", knowledge.upload, api=True),
         get("/knowledge/{kb}/documents", knowledge.documents),
         post("/knowledge/{kb}/documents/{doc}/delete", knowledge.delete_document),
         get("/knowledge/{kb}/jobs/{job}", knowledge.job),

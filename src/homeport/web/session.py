@@ -1,11 +1,11 @@
 """Web sessions: a signed cookie naming the API key a person logged in with, and CSRF tokens.
 
 The cookie holds the key's id (never the key), the username for password logins, when it was
-issued and a random nonce, signed
-with HMAC-SHA256; it is HttpOnly and SameSite=Lax (Secure with web.secure_cookies). Every
-request re-reads the key, so a revoked key ends its sessions. Forms and htmx requests carry a
-CSRF token derived from the session's nonce; the login form, before any session, uses a
-double-submit cookie. Failed logins are throttled per username and per client address.
+issued and a random nonce, signed with HMAC-SHA256; it is HttpOnly and SameSite=Lax (Secure
+with web.secure_cookies). Every request re-reads the key, so a revoked key ends its sessions.
+Forms and htmx requests carry a CSRF token derived from the session's nonce; the login form,
+before any session, uses a double-submit cookie. Failed logins are throttled per username and
+per client address.
 """
 
 from __future__ import annotations
@@ -83,13 +83,15 @@ class Sessions:
         return {"httponly": True, "samesite": "lax", "secure": self.cfg.secure_cookies,
                 "path": "/"}
 
+    def _mac(self, text: str) -> hmac.HMAC:
+        return hmac.new(self._secret, text.encode(), hashlib.sha256)
+
     def _sign(self, text: str) -> str:
-        digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return base64.urlsafe_b64encode(self._mac(text).digest()).decode().rstrip("=")
 
     def sign(self, text: str) -> str:
         """A stable hex digest of `text` keyed with the session secret."""
-        return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()
+        return self._mac(text).hexdigest()
 
 
 def _stored_secret(path: Path) -> bytes:
