@@ -103,6 +103,12 @@ async def test_follow_ups_and_regenerate(
                {"role": "user", "content": "Two?"}]
     upstream.default = Reply(text="Second answer.")
     await send(client, csrf, messages=history, conversation=conv)
+    upstream.default = Reply(status=500, error_message="the model crashed")
+    failed = await send(client, csrf, messages=history, conversation=conv, regenerate=True)
+    assert failed.status_code >= 500  # a failed regeneration loses nothing
+    kept = await rt.db.run(rt.memory.conversations.messages, "admin",
+                           upstream.requests[-1]["user"], conv)
+    assert [m["content"] for m in kept][-1] == "Second answer."
     upstream.default = Reply(text="Second answer, again.")
     again = await send(client, csrf, messages=history, conversation=conv, regenerate=True)
     assert again.headers["x-homeport-conversation"] == conv

@@ -69,21 +69,24 @@ async def completions(rt: Runtime, request: HttpRequest) -> ASGIApp:
     return await _generate(rt, request, req, "completions")
 
 
-async def chat_as(rt: Runtime, request: HttpRequest, caller: Caller, body: bytes) -> ASGIApp:
+async def chat_as(rt: Runtime, request: HttpRequest, caller: Caller, body: bytes,
+                  regenerate: bool = False) -> ASGIApp:
     """POST /v1/chat/completions for a caller authenticated another way (the web UI's
     session), keeping the conversation (`user` and x-homeport-conversation name it) whatever
-    memory.conversations says: the chat page lists them."""
+    memory.conversations says: the chat page lists them. `regenerate`: the answer replaces the
+    conversation's last turn once it is complete."""
     request.caller = caller
     if caller.reads_only:
         raise auditor_only()
     if len(body) > rt.settings.max_body_bytes:
         raise too_large(rt.settings.max_body_bytes)
     req = chat_request(validate(ChatCompletionRequest, body))
-    return await _generate(rt, request, req, "chat", keep_conversation=True)
+    return await _generate(rt, request, req, "chat", keep_conversation=True,
+                           regenerate=regenerate)
 
 
-async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
-                    endpoint: str, keep_conversation: bool = False) -> ASGIApp:
+async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest, endpoint: str,
+                    keep_conversation: bool = False, regenerate: bool = False) -> ASGIApp:
     assert request.caller is not None
     rid = wire.new_id("chatcmpl" if endpoint == "chat" else "cmpl")
     set_request_id(rid)
@@ -112,7 +115,8 @@ async def _generate(rt: Runtime, request: HttpRequest, req: ChatRequest,
     meta = {"route": headers["x-homeport-route"], "tier": headers[TIER_HEADER],
             "rule": routed.routing.decision.rule, "reason": headers["x-homeport-reason"],
             "served_as": model, "citations": cited} if conversation else None
-    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity), meta)
+    turn = Turn(rt, caller, asked, conversation, str(routed.routing.context.sensitivity), meta,
+                regenerate)
     if req.stream:
         encoder = wire.StreamEncoder(rid, model, req.is_completion, req.include_usage, cited)
         return EventStream(_sse(routed, encoder, turn), headers)
@@ -153,9 +157,10 @@ class Turn:
     (memory.extract); neither may fail the answer already given."""
 
     def __init__(self, rt: Runtime, caller: Caller, req: ChatRequest, conversation: str | None,
-                 sensitivity: str, meta: dict[str, Any] | None):
+                 sensitivity: str, meta: dict[str, Any] | None, replace_last: bool = False):
         self.rt, self.caller, self.req = rt, caller, req
         self.conversation, self.sensitivity, self.meta = conversation, sensitivity, meta
+        self.replace_last = replace_last
         self.wanted = conversation is not None or rt.memory.extraction_request(req, "") is not None
 
     async def done(self, answer: str) -> None:
@@ -163,7 +168,7 @@ class Turn:
             return
         try:
             await self.rt.memory.after_turn(self.caller, self.req, self.conversation, answer,
-                                            self.sensitivity, self.meta)
+                                            self.sensitivity, self.meta, self.replace_last)
         except Exception:
             log.exception("storing the conversation turn failed")
         ask = self.rt.memory.extraction_request(self.req, answer)

@@ -30,9 +30,12 @@ class Conversations:
         self.retention_s = retention_days * 86400
 
     def record(self, caller: Caller, user: str, conversation: str | None, req: ChatRequest,
-               answer: str, sensitivity: str, meta: dict[str, Any] | None = None) -> str:
+               answer: str, sensitivity: str, meta: dict[str, Any] | None = None,
+               replace_last: bool = False) -> str:
         """Append a turn to `conversation` (created when new; a new id when it belongs to
-        someone else); returns the id used."""
+        someone else); returns the id used. `replace_last` (regenerate): the new turn replaces
+        the last question and its answer, in the same transaction, so a failed regeneration
+        loses nothing."""
         now = time.time()
         # SQLite: take the write lock up front, since this reads before it writes.
         with self.db.engine.connect().execution_options(sqlite_immediate=True) as conn, \
@@ -41,6 +44,8 @@ class Conversations:
             if owner == (caller.team, user):
                 assert conversation is not None
                 conv_id = conversation
+                if replace_last:
+                    _drop_last_turn(conn, conv_id)
                 sent = [m for m in req.messages if m.role == "user"][-1:]
                 conn.execute(update(conversations).where(conversations.c.id == conv_id)
                              .values(updated_at=now))
@@ -114,18 +119,10 @@ class Conversations:
         return [{"role": m.role, "content": m.content, "sensitivity": m.sensitivity,
                  "ts": m.ts, "meta": orjson.loads(m.meta) if m.meta else {}} for m in rows]
 
-    def drop_last_turn(self, team: str, user: str, conversation: str) -> None:
-        """Remove the last question and its answer (to ask again: regenerate)."""
-        with self.db.writing() as conn:
+    def check_owner(self, team: str, user: str, conversation: str) -> None:
+        """NotFound unless `conversation` is one of the user's."""
+        with self.db.engine.connect() as conn:
             self._owned(conn, team, user, conversation)
-            last_user = conn.execute(
-                select(func.max(conversation_messages.c.id))
-                .where(conversation_messages.c.conversation_id == conversation,
-                       conversation_messages.c.role == "user")).scalar()
-            if last_user is not None:
-                conn.execute(delete(conversation_messages).where(
-                    conversation_messages.c.conversation_id == conversation,
-                    conversation_messages.c.id >= last_user))
 
     def delete(self, team: str, user: str, conversation: str) -> None:
         with self.db.writing() as conn:
@@ -168,3 +165,15 @@ def _owner(conn: Any, conversation: str) -> tuple[str, str] | None:
     row = conn.execute(select(conversations.c.team, conversations.c.user_id)
                        .where(conversations.c.id == conversation)).first()
     return None if row is None else (row.team, row.user_id)
+
+
+def _drop_last_turn(conn: Any, conversation: str) -> None:
+    """Remove the last question of a conversation and what came after it."""
+    last_user = conn.execute(
+        select(func.max(conversation_messages.c.id))
+        .where(conversation_messages.c.conversation_id == conversation,
+               conversation_messages.c.role == "user")).scalar()
+    if last_user is not None:
+        conn.execute(delete(conversation_messages).where(
+            conversation_messages.c.conversation_id == conversation,
+            conversation_messages.c.id >= last_user))

@@ -71,14 +71,15 @@ class MemoryService:
             req, messages=[*req.messages[:lead], note, *req.messages[lead:]]), recalled
 
     async def after_turn(self, caller: Caller, req: ChatRequest, conversation: str | None,
-                         answer: str, sensitivity: str,
-                         meta: dict[str, Any] | None = None) -> str | None:
+                         answer: str, sensitivity: str, meta: dict[str, Any] | None = None,
+                         replace_last: bool = False) -> str | None:
         """Store the turn in `conversation` (None: not kept); returns the conversation id.
-        `meta` says where the answer ran and what it cited."""
+        `meta` says where the answer ran and what it cited; `replace_last`: it replaces the
+        last turn (regenerate)."""
         if conversation is None or not (req.user and req.messages):
             return None
         return await self.run(self.conversations.record, caller, req.user, conversation, req,
-                              answer, sensitivity, meta)
+                              answer, sensitivity, meta, replace_last)
 
     def extraction_request(self, req: ChatRequest, answer: str) -> ChatRequest | None:
         """A request asking the model for facts to remember from a turn (memory.extract)."""

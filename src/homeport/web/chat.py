@@ -83,8 +83,8 @@ async def send(visit: Visit) -> Response:
     if declared.isdigit() and int(declared) > rt.settings.max_body_bytes:
         raise too_large(rt.settings.max_body_bytes)
     body = validate(Send, await visit.request.body())
-    if body.regenerate and body.conversation:
-        await rt.db.run(rt.memory.conversations.drop_last_turn, caller.team, visit.user,
+    if body.regenerate and body.conversation:  # only one's own (the turn is replaced later)
+        await rt.db.run(rt.memory.conversations.check_owner, caller.team, visit.user,
                         body.conversation)
     request = HttpRequest(visit.request.scope, visit.request.receive)
     if body.conversation:
@@ -94,7 +94,8 @@ async def send(visit: Visit) -> Response:
         "user": visit.user, "messages": [m.model_dump() for m in body.messages]}
     if body.knowledge:
         openai_body["knowledge"] = body.knowledge
-    return await chat_as(rt, request, caller, orjson.dumps(openai_body))  # type: ignore[return-value]
+    return await chat_as(rt, request, caller, orjson.dumps(openai_body),  # type: ignore[return-value]
+                         regenerate=body.regenerate)
 
 
 async def delete(visit: Visit) -> Response:
