@@ -11,10 +11,12 @@ embeddings, a declared sensitivity, and pseudonymisation on and off.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import random
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -370,5 +372,165 @@ async def test_every_other_field_the_request_sends_is_scanned(
             ]
         for path, body in bodies:
             r = await h.post(path, json=body)
+            assert r.status_code == 200, (body, r.text)
+            assert r.headers["x-homeport-route"] == "onprem/llama", body
+
+
+# -- evasions: the same values written to slip past the detectors (issue: evasion leaks) -------
+
+def _plain(bodies: list[bytes]) -> str:
+    """Everything the cloud received, as plain lower-case letters and ASCII digits: JSON
+    decoded, digits of every script as ASCII, separators and invisible characters gone."""
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif value is not None:
+            for ch in unicodedata.normalize("NFKC", str(value)):
+                digit = unicodedata.decimal(ch, None)
+                if digit is not None:
+                    out.append(str(digit))
+                elif ch.isalnum():
+                    out.append(ch.lower())
+
+    for body in bodies:
+        try:
+            walk(json.loads(body))
+        except ValueError:
+            walk(body.decode(errors="replace"))
+    return "".join(out)
+
+
+def _groups(value: str, sep: str, size: int = 4) -> str:
+    return sep.join(value[i:i + size] for i in range(0, len(value), size))
+
+
+def evasions() -> list[tuple[str, str, str]]:
+    """(kind, the value as written, its raw characters) for every evasion of the issue."""
+    card, iban, ssn_value = luhn_card("4"), iban_de(), ssn()
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in card)
+    out = [
+        ("card dots", _groups(card, "."), card),
+        ("card nbsp", _groups(card, "\u00a0"), card),
+        ("card thin space", _groups(card, "\u2009"), card),
+        ("card narrow nbsp", _groups(card, "\u202f"), card),
+        ("card en dash", _groups(card, "\u2013"), card),
+        ("card zero width", "\u200b".join(card), card),
+        ("card full-width", _groups(fullwidth, " "), card),
+        ("card arabic-indic", "".join(chr(0x0660 + int(d)) for d in card), card),
+        ("card split lines", f"{card[:8]}\n{card[8:]}", card),
+        ("card no issuer", _groups(luhn_card("80"), " "), ""),
+        ("ssn unicode hyphen", ssn_value.replace("-", "\u2010"), ssn_value),
+        ("ssn minus sign", ssn_value.replace("-", "\u2212"), ssn_value),
+        ("iban lower", _groups(iban.lower(), " "), iban),
+        ("iban dashes", _groups(iban, "-"), iban),
+        ("card base64", base64.b64encode(card.encode()).decode(), card),
+        ("card hex", card.encode().hex(), card),
+        ("card url-encoded", "".join(f"%{b:02X}" for b in card.encode()), card),
+        ("card json escapes", "".join(f"\\u{ord(c):04x}" for c in card), card),
+    ]
+    return [(k, v, raw or "".join(ch for ch in v if ch.isdigit())) for k, v, raw in out]
+
+
+@pytest.fixture
+def plain_sent(cloud: FakeOpenAI, sent: list[str]) -> Iterator[list[str]]:
+    """Raw values (digits, IBAN characters) that may not reach the cloud in any writing."""
+    before = len(cloud.received)
+    raws: list[str] = []
+    yield raws
+    received = _plain(cloud.received[before:])
+    for raw in raws:
+        compact = "".join(ch.lower() for ch in raw if ch.isalnum())
+        assert compact not in received, f"{raw} reached the cloud"
+
+
+async def test_evasions_never_reach_the_cloud_on_any_path(
+        server: ServerProcess, sent: list[str], plain_sent: list[str]) -> None:
+    client = aclient(server)
+    for kind, value, raw in evasions():
+        sent.append(value)
+        plain_sent.append(raw)
+        text = f"Customer note ({kind}): {value} - please check."
+        for stream in (False, True):
+            _, headers = await chat(client, "gpt", text, stream=stream)
+            assert headers["x-homeport-route"] == "onprem/llama", (kind, stream)
+            assert headers["x-homeport-sensitivity"] == "restricted", (kind, stream)
+        raw_resp = await client.completions.with_raw_response.create(model="gpt", prompt=text)
+        assert raw_resp.headers["x-homeport-route"] == "onprem/llama", kind
+        emb = await client.embeddings.with_raw_response.create(model="cloud-embed",
+                                                               input=["hello", text])
+        assert emb.headers["x-homeport-route"] == "local-embed/local-embed", kind
+    _, headers = await chat(client, "gpt", "Card games: which one is easiest to learn?")
+    assert headers["x-homeport-route"] == "cloud/gpt"
+
+
+async def test_values_split_across_messages_parts_and_lines_stay_local(
+        server: ServerProcess, sent: list[str], plain_sent: list[str]) -> None:
+    client = aclient(server)
+    card = luhn_card("4")
+    plain_sent.append(card)
+    sent.append(card[:8])
+    carriers: list[list[dict[str, Any]]] = [
+        [{"role": "user", "content": f"My card starts {card[:8]}"},
+         {"role": "assistant", "content": "Go on."},
+         {"role": "user", "content": f"{card[8:]} is the rest"}],
+        [{"role": "user", "content": [{"type": "text", "text": f"number {card[:6]}"},
+                                      {"type": "text", "text": card[6:]}]}],
+        [{"role": "user", "content": f"number:\n{card[:4]} {card[4:8]}\n"
+                                     f"{card[8:12]} {card[12:]}"}],
+    ]
+    for messages in carriers:
+        for stream in (False, True):
+            raw = await client.chat.completions.with_raw_response.create(
+                model="gpt", messages=messages, stream=stream)  # type: ignore[arg-type]
+            assert raw.headers["x-homeport-route"] == "onprem/llama", messages
+
+
+async def test_fields_that_passed_unscanned_are_scanned(
+        server: ServerProcess, sent: list[str], plain_sent: list[str]) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30,
+                                 headers={"authorization": f"Bearer {ADMIN_KEY}"}) as h:
+        bodies: list[Any] = []
+        for _ in range(2):
+            card, ssn_value = luhn_card("4"), ssn()
+            sent.append(card)
+            plain_sent.append(card)
+            tool = {"type": "function", "function": {"name": "lookup",
+                                                     "parameters": {"type": "object"}}}
+            escaped = "".join(f"\\u{ord(c):04x}" for c in card)
+            bodies += [
+                {"messages": [{"role": "user", "content": "Save it."},
+                              {"role": "assistant", "content": None, "tool_calls": [
+                                  {"id": "c1", "type": "function",
+                                   "function": {"name": "save", "arguments": "{}"}}]},
+                              {"role": "tool", "tool_call_id": f"call_{card}",
+                               "content": "saved"}], "tools": [tool]},
+                {"messages": [{"role": "user", "content": [
+                    {"type": "text", "text": "Hello.", "x-note": f"card {card}"}]}]},
+                {"messages": [{"role": "user", "content": "Hello."}], "tools": [tool],
+                 "tool_choice": {"type": "function", "function": {"name": f"lookup {card}"}}},
+                {"messages": [{"role": "user", "content": "Save it."},
+                              {"role": "assistant", "content": None, "tool_calls": [
+                                  {"id": "c1", "type": "function",
+                                   "function": {"name": card, "arguments": "{}"}}]},
+                              {"role": "tool", "tool_call_id": "c1", "content": "ok"}]},
+                {"messages": [{"role": "user", "content": "Hello."}], "seed": int(card)},
+                {"messages": [{"role": "user", "content": "Save it."},
+                              {"role": "assistant", "content": None, "tool_calls": [
+                                  {"id": "c1", "type": "function", "function": {
+                                      "name": "save", "arguments": f'{{"n": "{escaped}"}}'}}]},
+                              {"role": "tool", "tool_call_id": "c1", "content": "ok"}]},
+                {"messages": [{"role": "user", "content": "Hello."}],
+                 "metadata": {"ref": ssn_value.replace("-", "")}},
+            ]
+            plain_sent.append(ssn_value)
+        for body in bodies:
+            r = await h.post("/v1/chat/completions", json={"model": "gpt", **body})
             assert r.status_code == 200, (body, r.text)
             assert r.headers["x-homeport-route"] == "onprem/llama", body

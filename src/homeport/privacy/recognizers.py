@@ -16,9 +16,11 @@ from collections.abc import Sequence
 import phonenumbers
 
 from homeport.privacy.addresses import find_address
+from homeport.privacy.cards import find_cards
 from homeport.privacy.credentials import assigned_secret, prefixed_secrets
 from homeport.privacy.entities import (
     ADDRESS,
+    API_KEY,
     CREDIT_CARD,
     DATE_OF_BIRTH,
     EMAIL,
@@ -26,23 +28,18 @@ from homeport.privacy.entities import (
     IP,
     MRN,
     PHONE,
+    NATIONAL_ID_TYPES,
     SSN,
 )
-from homeport.privacy.validators import (
-    IBAN_LENGTHS,
-    card_network_ok,
-    iban_valid,
-    luhn_valid,
-    plausible_date,
-    ssn_valid,
-)
+from homeport.privacy.evasion import encoded_tokens, joined_lines
+from homeport.privacy.normalize import normalize
+from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
 from homeport.types import Finding
 
 # Runs of digits joined by at most two separators: "+1 (415) 555-2671" -> "1 (415) 555-2671".
 _NUM = re.compile(r"[0-9](?:[ .\-/()]{0,2}[0-9])*")  # [0-9] scans faster than \d
-_GROUP = re.compile(r"\d+")
-_CARD_RUN = re.compile(r"\d+(?:[ \-]\d+)*")
-_SSN = re.compile(r"(?<![\d\-.])(\d{3})([ \-]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
+_SSN = re.compile(r"(?<![\d\-./])(\d{3})([ \-./]?)(\d{2})\2(\d{4})(?![\d\-/]|\.\d)")
+_LOOSE_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \-.]?[A-Za-z0-9]){11,32}")
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d|\.\d)")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
 _DATE_SHAPE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}")
@@ -52,7 +49,6 @@ _PHONE_GROUPS = re.compile(r"\(?\d{2,5}\)?(?:[ .\-/]\d{2,8}){1,4}")
 _IN_TOKEN = re.compile(r"[A-Za-z0-9]{12,}$")  # a keyword right after this is inside a token
 _DECIMAL = re.compile(r"\d+\.\d+")
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension)\s?\d{1,6}\b", re.I)
-_CARD_CTX = re.compile(r"\b(?:card|visa|credit|debit|cc|pan|mastercard|maestro|amex|payment)\b")
 _EMAIL = re.compile(r"[\w%+\-]+(?:\.[\w%+\-]+)*@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[^\W\d_]{2,24}\b")
 _HEX_IP = frozenset("0123456789abcdefABCDEF:.")
 _COLON = re.compile(r":(?=[0-9A-Fa-f:])")
@@ -124,6 +120,8 @@ _SPLIT = re.compile(r"\S+")
 _SECRET_KINDS = ("password", "secret", "key")
 _NO_TRUNK_MOBILE = ("IN",)  # regions whose mobiles are commonly written without the leading 0
 _NOT_DIGIT = re.compile(r"\D")
+# Types read in views where line breaks inside identifiers are gone (checksums or strict shapes)
+_STRONG_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, API_KEY, *NATIONAL_ID_TYPES))
 
 
 class PatternDetector:
@@ -146,19 +144,44 @@ class PatternDetector:
         }
 
     def detect(self, text: str) -> list[Finding]:
-        """Findings sorted by start, without overlaps (higher score, then longer, wins)."""
-        out: list[Finding] = []
+        """Findings sorted by start, without overlaps (higher score, then longer, wins), with
+        code-point offsets into `text`. The text is normalised first (privacy.normalize)."""
         if not text:
-            return out
+            return []
+        norm = normalize(text)
+        found = self.detect_normalized(norm.text)
+        if norm.changed:
+            return [Finding(f.type, *norm.span(f.start, f.end), f.score) for f in found]
+        return found
+
+    def detect_normalized(self, text: str) -> list[Finding]:
+        """`detect` on a text that is already normalised; also reads identifiers split across
+        lines and short encoded tokens."""
+        out = self._scan(text)
+        lines = joined_lines(text)
+        if lines is not None:
+            for f in self._scan(lines.text):
+                start, end = lines.span(f.start, f.end)
+                if f.type in _STRONG_TYPES and "\n" in text[start:end]:
+                    out.append(Finding(f.type, start, end, f.score))
+        for start, end, decoded in encoded_tokens(text):
+            out.extend(Finding(f.type, start, end, f.score)
+                       for f in self._scan(normalize(decoded).text))
+        return _resolve(out)
+
+    def _scan(self, text: str) -> list[Finding]:
+        out: list[Finding] = []
         if "@" in text:
             self._emails(text, out)
         self._numbers(text, out)
         if ":" in text:
             self._ipv6(text, out)
         low = _lower(text)
+        find_cards(text, low, out)
+        _loose_ibans(text, out)
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
-        return _resolve(out)
+        return out
 
     # -- e-mail and IPv6: seeded by one character -------------------------------------------
 
@@ -239,8 +262,6 @@ class PatternDetector:
                     if sm.group(2) and ssn_valid(sm.group(1), sm.group(3), sm.group(4)):
                         score = 0.9 if sm.group(2) == "-" else 0.8
                         out.append(Finding(SSN, s + sm.start(), s + sm.end(), score))
-            if len(digits) >= 13:
-                _cards(text, s, chunk, out)
             whole = any(f.start <= s and e <= f.end for f in out[before:])
             if len(digits) >= 7 and not whole:  # a card, SSN or IP is not also a phone number
                 self._phones(text, s, e, digits, out)
@@ -371,25 +392,18 @@ def _iban(text: str, s: int) -> tuple[Finding | None, int]:
     return None, s
 
 
-def _cards(text: str, s: int, chunk: str, out: list[Finding]) -> None:
-    for run in _CARD_RUN.finditer(chunk):
-        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run.group())][:12]
-        i = 0
-        while i < len(groups):
-            start = s + run.start() + groups[i][0]
-            # card numbers are written in one piece or starting with a group of four
-            first_ok = groups[i][1] - groups[i][0] in (4, 13, 14, 15, 16, 17, 18, 19)
-            if first_ok and text[start - 1 : start] != "+":
-                for j in range(len(groups), i, -1):
-                    gs, ge = groups[i][0], groups[j - 1][1]
-                    digits = _NOT_DIGIT.sub("", run.group()[gs:ge])
-                    if (13 <= len(digits) <= 19 and luhn_valid(digits) and card_network_ok(digits)
-                            and (len(digits) > 13 or _CARD_CTX.search(
-                                text[max(0, start - 40) : start].lower()))):  # 13: rare, EAN-13
-                        out.append(Finding(CREDIT_CARD, start, start + ge - gs, 1.0))
-                        i = j - 1
-                        break
-            i += 1
+def _loose_ibans(text: str, out: list[Finding]) -> None:
+    """IBANs in any case, with spaces, dashes or dots between groups."""
+    for m in _LOOSE_IBAN.finditer(text):
+        token = m.group()
+        chars = [(i, c) for i, c in enumerate(token) if c.isalnum()]
+        compact = "".join(c for _, c in chars).upper()
+        want = IBAN_LENGTHS.get(compact[:2])
+        if want is None or want > len(compact):
+            continue
+        end = m.start() + chars[want - 1][0] + 1
+        if not _is_alnum(text, end) and iban_valid(compact[:want]):
+            out.append(Finding(IBAN, m.start(), end, 1.0))
 
 
 def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:

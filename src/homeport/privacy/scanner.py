@@ -7,7 +7,10 @@ milliseconds and often cannot change where a request goes.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
+import re
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +18,8 @@ from typing import Any
 
 import orjson
 
+from homeport.privacy.entities import CREDIT_CARD, IBAN, NATIONAL_ID_TYPES, SSN
+from homeport.privacy.validators import ssn_valid
 from homeport.settings import PrivacyConfig
 from homeport.types import ChatRequest, Finding, Message, Sensitivity
 
@@ -89,15 +94,50 @@ class Scanner:
             found = merge(found, self.ner().detect(text))
         return found
 
+    def scan_texts(self, texts: list[str], ner: bool = False) -> list[list[Finding]]:
+        """Findings per text. The texts are scanned joined, one per line, as a model reads
+        them, so a value split across two of them is still found (in both)."""
+        if not self.cfg.enabled:
+            return [[] for _ in texts]
+        if len(texts) == 1:
+            found = [self.patterns.detect(texts[0])]
+        else:
+            found = split_findings(self.patterns.detect("\n".join(texts)), texts)
+            self._split_numbers(texts, found)
+        for fs, text in zip(found, texts, strict=True):
+            if text.isascii() and text.isdigit():
+                fs.extend(number_findings(text))
+        if ner:
+            detector = self.ner()
+            found = [merge(fs, detector.detect(t)) for fs, t in zip(found, texts, strict=True)]
+        return found
+
+    def _split_numbers(self, texts: list[str], found: list[list[Finding]]) -> None:
+        """A number that ends one text and one that starts a later text, read as one (a card
+        sent in two messages with a reply between them)."""
+        ends = [(i, m) for i, t in enumerate(texts) if (m := _TRAILING_NUMBER.search(t))]
+        starts = [(i, m) for i, t in enumerate(texts) if (m := _LEADING_NUMBER.match(t))]
+        for i, tail in ends[:_MAX_SPLIT]:
+            for j, head in starts[:_MAX_SPLIT]:
+                if j <= i + 1:  # neighbours: the joined scan read them together
+                    continue
+                joined = f"{tail.group(1)}\n{head.group(1)}"
+                cut = len(tail.group(1))
+                for f in self.patterns.detect(joined):
+                    if f.start < cut < f.end and f.type in _SPLIT_TYPES:
+                        found[i].append(Finding(f.type, tail.start(1) + f.start,
+                                                tail.end(1), f.score))
+                        found[j].append(Finding(f.type, head.start(1),
+                                                head.start(1) + f.end - cut - 1, f.score))
+
     def classify(self, texts: list[str], *, opaque: list[str] | None = None,
                  declared: Sensitivity = Sensitivity.PUBLIC, team: str | None = None,
                  labels: Sensitivity = Sensitivity.PUBLIC, ner: bool = False) -> Classification:
         """Findings in `texts` (maskable) and `opaque` (scanned, never masked)."""
         team_default = self.cfg.team_sensitivity.get(team or "", Sensitivity.PUBLIC)
-        return Classification(self.levels, [self.scan_text(t, ner) for t in
-                                             [*texts, *(opaque or ())]],
-                               len(texts), declared=declared, team_default=team_default,
-                               labels=labels, ner_done=ner)
+        return Classification(self.levels, self.scan_texts([*texts, *(opaque or ())], ner),
+                              len(texts), declared=declared, team_default=team_default,
+                              labels=labels, ner_done=ner)
 
     def add_ner(self, c: Classification, texts: list[str]) -> Classification:
         """`c` with NER findings added (blocking: run it in a worker thread). `texts`: all the
@@ -129,6 +169,36 @@ def merge(patterns: list[Finding], ner: Iterable[Finding]) -> list[Finding]:
     return out
 
 
+_TRAILING_NUMBER = re.compile(r"(?<![0-9])([0-9][0-9 .\-/]*[0-9]|[0-9])[^\w]*$")
+_LEADING_NUMBER = re.compile(r"[^\w]*([0-9][0-9 .\-/]*[0-9]|[0-9])(?![0-9])")
+_SPLIT_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, *NATIONAL_ID_TYPES))
+_MAX_SPLIT = 20
+
+
+def split_findings(found: list[Finding], texts: list[str]) -> list[list[Finding]]:
+    """Findings in `texts` joined by line breaks, as findings per text (a finding that spans
+    several texts is in each of them)."""
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    out: list[list[Finding]] = [[] for _ in texts]
+    for f in found:
+        i = bisect.bisect_right(starts, f.start) - 1
+        while i < len(texts) and starts[i] < f.end:
+            start = max(f.start - starts[i], 0)
+            end = min(f.end - starts[i], len(texts[i]))
+            if end > start:
+                out[i].append(Finding(f.type, start, end, f.score))
+            i += 1
+    return out
+
+
+def number_findings(digits: str) -> list[Finding]:
+    """A number a request carries on its own (a seed, a metadata value): nine digits that
+    could be an SSN are taken as one (fail closed); cards are found by the patterns."""
+    if len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]):
+        return [Finding(SSN, 0, 9, 0.6)]
+    return []
+
+
 def request_texts(req: ChatRequest) -> list[str]:
     """Every text a request carries, in a fixed order `with_texts` relies on: per message its
     content (or each text part), then each tool call's arguments; or the completion prompt."""
@@ -140,26 +210,73 @@ def text_sources(req: ChatRequest) -> list[str]:
     return [source for source, _ in _walk(req)]
 
 
+# Request fields known to hold no user data: the only ones not scanned.
+UNSCANNED = frozenset((
+    "model", "messages", "prompt", "stream", "stream_options", "include_usage", "temperature",
+    "top_p", "max_tokens", "max_completion_tokens", "n", "best_of", "presence_penalty",
+    "frequency_penalty", "logprobs", "top_logprobs", "parallel_tool_calls", "echo", "knowledge",
+    "extra"))
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ChatRequest) if f.name not in UNSCANNED)
+_MIN_NUMBER_DIGITS = 9  # shorter numbers on their own are no identifier
+
+
 def opaque_texts(req: ChatRequest) -> list[tuple[str, str]]:
-    """(source, text) of every other string the request sends upstream: message names,
-    non-text content parts, tool calls' other fields, tools, response_format, stop, user and
-    pass-through parameters. Scanned like the rest but never masked, so what they carry goes
-    only to providers cleared for it."""
+    """(source, text) of every other value the request sends upstream, strings and numbers:
+    message names and tool_call_ids, content parts' other keys and non-text parts, tool calls'
+    ids and names, tools, tool_choice, response_format, stop, seed, user, and every field
+    passed through that is not in `UNSCANNED`. Scanned like the rest but never masked, so what
+    they carry goes only to providers cleared for it. Long numbers also come on their own."""
     out: list[tuple[str, str]] = []
     for i, m in enumerate(req.messages):
-        if m.name:
-            out.append((f"messages[{i}].name", m.name))
+        for name in ("name", "tool_call_id"):
+            if (value := getattr(m, name)) is not None:
+                out.append((f"messages[{i}].{name}", _text(value)))
         if isinstance(m.content, list):
-            out.extend((f"messages[{i}].content[{j}]", _json(p))
-                       for j, p in enumerate(m.content) if p.get("type") != "text")
+            for j, p in enumerate(m.content):
+                rest = {k: v for k, v in p.items() if k not in ("type", "text")} \
+                    if p.get("type") == "text" else p
+                if rest:
+                    _add(out, f"messages[{i}].content[{j}]", rest)
         for j, call in enumerate(m.tool_calls or ()):
             function = {k: v for k, v in call.get("function", {}).items() if k != "arguments"}
-            out.append((f"messages[{i}].tool_calls[{j}]", _json({**call, "function": function})))
-    for name in ("tools", "response_format", "stop", "user", "extra"):
-        value = getattr(req, name)
-        if value:
-            out.append((name, value if isinstance(value, str) else _json(value)))
+            _add(out, f"messages[{i}].tool_calls[{j}]", {**call, "function": function})
+    fields = [(name, getattr(req, name)) for name in _REQUEST_FIELDS]
+    for name, value in [*fields, *req.extra.items()]:
+        if name not in UNSCANNED and value is not None and value != [] and value is not False:
+            _add(out, name, value)
     return out
+
+
+def _add(out: list[tuple[str, str]], source: str, value: Any) -> None:
+    out.append((source, _text(value)))
+    if isinstance(value, dict | list):
+        out.extend((source, n) for n in _numbers_alone(value))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(abs(value))
+    return _json(value)
+
+
+def _numbers_alone(value: Any) -> Iterator[str]:
+    """Long numbers (and strings of digits) that are values of their own in a structure."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) >= 10 ** (_MIN_NUMBER_DIGITS - 1):
+            yield str(abs(value))
+    elif isinstance(value, str):
+        if len(value) >= _MIN_NUMBER_DIGITS and value.isdigit():
+            yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers_alone(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _numbers_alone(v)
 
 
 def _json(value: Any) -> str:
