@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 _JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|[nrtbf\"/\\])")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": " ", "f": " ", '"': '"', "/": "/", "\\": "\\"}
-_SPECIAL = re.compile(r"[^\x00-\x7f]|(?<=[0-9])[OoIl](?=[0-9])")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LOOKALIKE = re.compile(r"[0-9][OoIl](?=[0-9])")  # the letter is the second character
 _DIGIT_LOOKALIKE = {"O": "0", "o": "0", "I": "1", "l": "1"}
 _DOTS = frozenset("\u00b7\u2022\u2024\u2027\u2219\u22c5\u30fb\u3002\uff0e\uff61")
 _SLASHES = frozenset("\u2044\u2215\u29f8\uff0f")
@@ -85,7 +86,7 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """The text the detectors read, and the map back."""
-    if text.isascii() and "\\" not in text and not _has_lookalike(text):
+    if text.isascii() and "\\" not in text and _LOOKALIKE.search(text) is None:
         return Normalized(text)
     pieces: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
@@ -108,19 +109,16 @@ def normalize(text: str) -> Normalized:
     return result
 
 
-def _has_lookalike(text: str) -> bool:
-    return _SPECIAL.search(text) is not None
-
-
 def _matches(text: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) of every piece to rewrite, in order."""
     found: list[tuple[int, int, str]] = []
     if "\\" in text:
         for m in _JSON_ESCAPE.finditer(text):
             found.append((m.start(), m.end(), _unescape(m.group())))
-    for m in _SPECIAL.finditer(text):
-        c = m.group()
-        found.append((m.start(), m.end(), _DIGIT_LOOKALIKE.get(c) or _char(c)))
+    if not text.isascii():
+        found.extend((m.start(), m.end(), _char(m.group())) for m in _NON_ASCII.finditer(text))
+    for m in _LOOKALIKE.finditer(text):
+        found.append((m.start() + 1, m.end(), _DIGIT_LOOKALIKE[m.group()[1]]))
     found.sort(key=lambda t: t[0])
     return found
 

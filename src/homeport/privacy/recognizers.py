@@ -31,7 +31,7 @@ from homeport.privacy.entities import (
     NATIONAL_ID_TYPES,
     SSN,
 )
-from homeport.privacy.evasion import encoded_tokens, joined_lines
+from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
 from homeport.privacy.normalize import normalize
 from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
 from homeport.types import Finding
@@ -39,7 +39,7 @@ from homeport.types import Finding
 # Runs of digits joined by at most two separators: "+1 (415) 555-2671" -> "1 (415) 555-2671".
 _NUM = re.compile(r"[0-9](?:[ .\-/()]{0,2}[0-9])*")  # [0-9] scans faster than \d
 _SSN = re.compile(r"(?<![\d\-./])(\d{3})([ \-./]?)(\d{2})\2(\d{4})(?![\d\-/]|\.\d)")
-_LOOSE_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ \-.]?[A-Za-z0-9]){11,32}")
+_LOOSE_IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-.]?[A-Za-z0-9]){11,32}")
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d|\.\d)")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
 _DATE_SHAPE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}")
@@ -158,12 +158,13 @@ class PatternDetector:
         """`detect` on a text that is already normalised; also reads identifiers split across
         lines and short encoded tokens."""
         out = self._scan(text)
-        lines = joined_lines(text)
-        if lines is not None:
-            for f in self._scan(lines.text):
-                start, end = lines.span(f.start, f.end)
-                if f.type in _STRONG_TYPES and "\n" in text[start:end]:
-                    out.append(Finding(f.type, start, end, f.score))
+        for window, cut, start, end in across_breaks(text):
+            offset = start - cut
+            for f in self._scan(window):
+                if f.type in _STRONG_TYPES and f.start < cut < f.end:
+                    out.append(Finding(f.type, offset + f.start,
+                                       f.end - len(window) + min(len(text), end + WINDOW),
+                                       f.score))
         for start, end, decoded in encoded_tokens(text):
             out.extend(Finding(f.type, start, end, f.score)
                        for f in self._scan(normalize(decoded).text))
@@ -178,7 +179,6 @@ class PatternDetector:
             self._ipv6(text, out)
         low = _lower(text)
         find_cards(text, low, out)
-        _loose_ibans(text, out)
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
         return out
@@ -236,10 +236,19 @@ class PatternDetector:
                 continue
             if s >= 2 and "A" <= text[s - 2] <= "Z" and "A" <= text[s - 1] <= "Z":
                 iban, shape_end = _iban(text, s - 2)
+                if iban is None:
+                    iban = _loose_iban(text, s - 2)
                 if iban is not None:
                     out.append(iban)
+                    shape_end = max(shape_end, iban.end)
                 skip_to = shape_end  # digits inside an IBAN-shaped token are nothing else
                 if shape_end > s:
+                    continue
+            elif s >= 2 and text[s - 2 : s].isalpha() and text[s - 2 : s].isascii():
+                iban = _loose_iban(text, s - 2)  # in lower case
+                if iban is not None:
+                    out.append(iban)
+                    skip_to = iban.end
                     continue
             if e - s <= 9:
                 address = find_address(text, s, e)
@@ -392,18 +401,20 @@ def _iban(text: str, s: int) -> tuple[Finding | None, int]:
     return None, s
 
 
-def _loose_ibans(text: str, out: list[Finding]) -> None:
-    """IBANs in any case, with spaces, dashes or dots between groups."""
-    for m in _LOOSE_IBAN.finditer(text):
-        token = m.group()
-        chars = [(i, c) for i, c in enumerate(token) if c.isalnum()]
-        compact = "".join(c for _, c in chars).upper()
-        want = IBAN_LENGTHS.get(compact[:2])
-        if want is None or want > len(compact):
-            continue
-        end = m.start() + chars[want - 1][0] + 1
-        if not _is_alnum(text, end) and iban_valid(compact[:want]):
-            out.append(Finding(IBAN, m.start(), end, 1.0))
+def _loose_iban(text: str, s: int) -> Finding | None:
+    """The IBAN at `s` in any case, with spaces, dashes or dots between groups, if any."""
+    m = _LOOSE_IBAN.match(text, s)
+    if m is None or _is_alnum(text, s - 1):
+        return None
+    chars = [(i, c) for i, c in enumerate(m.group()) if c.isalnum()]
+    compact = "".join(c for _, c in chars).upper()
+    want = IBAN_LENGTHS.get(compact[:2])
+    if want is None or want > len(compact):
+        return None
+    end = s + chars[want - 1][0] + 1
+    if _is_alnum(text, end) or not iban_valid(compact[:want]):
+        return None
+    return Finding(IBAN, s, end, 1.0)
 
 
 def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
