@@ -53,15 +53,24 @@ _EMAIL = re.compile(r"[\w%+\-]+(?:\.[\w%+\-]+)*@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[
 _HEX_IP = frozenset("0123456789abcdefABCDEF:.")
 _COLON = re.compile(r":(?=[0-9A-Fa-f:])")
 
+# Month names: English, then German, French, Spanish, Italian, Portuguese, Dutch, Nordic and
+# Polish (genitive) full names.
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|januar[iy]?|janvier|enero|gennaio|janeiro|stycznia|februar[iy]?|f[ée]vrier|febrero"
+    r"|febbraio|fevereiro|lutego|m[äa]e?rz|mars|marts|marzo|maart|mar[çc]o|marca|avril|abril"
+    r"|aprile|kwietnia|mai|maj|mayo|maggio|mei|maio|maja|juin|junio|giugno|junho|czerwca"
+    r"|juillet|julio|luglio|julho|lipca|ao[ûu]t|agosto|augusti|augustus|sierpnia|septembre"
+    r"|septiembre|settembre|setembro|wrze[śs]nia|oktober|octobre|octubre|ottobre|outubro"
+    r"|pa[źz]dziernika|novembre|noviembre|novembro|listopada|dezember|d[ée]cembre|diciembre"
+    r"|dicembre|dezembro|desember|grudnia)"
 )
 _DATE = re.compile(
     r"(?<![\w/.\-])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/]|[.\-]\d)",
     re.I,
 )
@@ -73,6 +82,27 @@ _KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("born", "birth", r"born\b"),
         ("dob", "birth", r"dob\b\.?"),
         ("d.o.b", "birth", r"d\.o\.b\b\.?"),
+        # other languages: geboren, Geburtsdatum, né(e) le, date de naissance, fecha de
+        # nacimiento, data di nascita, nato il, geboortedatum, data urodzenia, födelsedatum,
+        # fødselsdato, syntymäaika, született, narozen(a), doğum tarihi, data de nascimento
+        ("geb", "birth", r"geb(?:oren|urtsdatum|urtstag\b|\.)"),
+        ("né", "birth", r"n[ée]e?\b"),
+        ("naissance", "birth", r"naissance"),
+        ("nacid", "birth", r"nacid[oa]\b"),
+        ("nacimiento", "birth", r"nacimiento"),
+        ("nascita", "birth", r"nascita"),
+        ("nato il", "birth", r"nato il\b"),
+        ("nata il", "birth", r"nata il\b"),
+        ("geboorte", "birth", r"geboorte(?:datum)?"),
+        ("urodz", "birth", r"urodz\w*"),
+        ("föd", "birth", r"föd(?:d|elsedatum|elsedag)\b"),
+        ("føds", "birth", r"fødsels\w*"),
+        ("født", "birth", r"født\b"),
+        ("syntymä", "birth", r"syntymä\w*"),
+        ("szül", "birth", r"szül(?:et\w*|\.)"),
+        ("naroz", "birth", r"naroz\w*"),
+        ("doğum", "birth", r"doğum\w*"),
+        ("nascimento", "birth", r"nascimento"),
         ("mrn", "mrn", r"mrn\b"),
         ("medical record", "mrn", r"medical record"),
         ("patient", "mrn", r"patient[ _\-]?(?:id|identifier|number|no\b\.?|#)"),
@@ -369,6 +399,12 @@ class PatternDetector:
             if (d is not None and d.start() - end <= 40 and plausible_date(d.group())
                     and not _GAP_BREAK.search(text, end, d.start())):
                 out.append(Finding(DATE_OF_BIRTH, d.start(), d.end(), 0.85))
+            elif low.startswith(("geboren", "born", "født", "född", "nacid"), start):
+                # "am 3. Oktober 1962 geboren": the date right before the word
+                before = [d for d in _DATE.finditer(text, max(0, start - 30), start)]
+                if before and plausible_date(before[-1].group()) and not _GAP_BREAK.search(
+                        text, before[-1].end(), start):
+                    out.append(Finding(DATE_OF_BIRTH, *before[-1].span(), 0.85))
         elif kind == "mrn":
             m = _MRN_AFTER.match(text, end)
             if m is not None and _mrn_like(m.group(1)):

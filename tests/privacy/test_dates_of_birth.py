@@ -1,0 +1,42 @@
+"""Dates of birth in the languages Homeport's users write in; other dates stay unflagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeport.privacy.recognizers import PatternDetector
+
+detector = PatternDetector()
+
+BIRTH = [
+    ("Geburtsdatum: 07.11.1979, wohnhaft in Graz", "07.11.1979"),
+    ("Sie wurde am 3. Oktober 1962 geboren; geboren am 3. Oktober 1962", "3. Oktober 1962"),
+    ("Mme Roux, née le 14 février 1958 à Nantes", "14 février 1958"),
+    ("Date de naissance : 1er août 2001", "1er août 2001"),
+    ("Fecha de nacimiento: 22 de septiembre de 1975", "22 de septiembre de 1975"),
+    ("La paziente, nata il 9 dicembre 1990, riferisce dolore", "9 dicembre 1990"),
+    ("Geboortedatum 30-06-1988, BSN volgt", "30-06-1988"),
+    ("Pacjent, data urodzenia 5 października 1949", "5 października 1949"),
+    ("Födelsedatum 1983-02-17", "1983-02-17"),
+    ("Fødselsdato: 17.05.1970", "17.05.1970"),
+    ("Data de nascimento: 2 de março de 1966", "2 de março de 1966"),
+    ("Doğum tarihi 11.09.1984", "11.09.1984"),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), BIRTH)
+def test_date_of_birth(text: str, date: str) -> None:
+    start = text.index(date)
+    found = [(f.type, f.start, f.end) for f in detector.detect(text)]
+    assert ("DATE_OF_BIRTH", start, start + len(date)) in found
+
+
+@pytest.mark.parametrize("text", [
+    "Die Sitzung am 3. Oktober 2024 fällt aus.",
+    "Meine Geburtstagsfeier ist am 12.05.2024 im Garten.",
+    "La réunion du 14 février 2025 est reportée.",
+    "El informe del 22 de septiembre de 2023 está listo.",
+    "Release 2.14 shipped on 1 August 2024.",
+])
+def test_other_dates_are_not_birth_dates(text: str) -> None:
+    assert [f for f in detector.detect(text) if f.type == "DATE_OF_BIRTH"] == []
