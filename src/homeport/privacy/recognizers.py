@@ -31,6 +31,7 @@ from homeport.privacy.entities import (
     NATIONAL_ID_TYPES,
     SSN,
 )
+from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
 from homeport.privacy.normalize import normalize
 from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
@@ -211,6 +212,7 @@ class PatternDetector:
         find_cards(text, low, out)
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
+        find_national_ids(text, low, out)
         return out
 
     # -- e-mail and IPv6: seeded by one character -------------------------------------------

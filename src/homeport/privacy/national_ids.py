@@ -1,0 +1,451 @@
+"""National identifiers of the UK, Canada, Germany, France, Spain, Italy, the Netherlands,
+Sweden, Denmark, Poland and India (check digits, formats, context words), passports and
+driving licences (context words).
+
+One regex pass finds runs of six or more digits (joined by single " .-+") and digits right
+after a letter. A digit after six letters may start a codice fiscale; a run is checked for the
+letter types around it (NINO, DNI, NIE, UK licence) and, by digit count and grouping, for the
+digit-only types. A finding needs the type's check and either its usual grouping, a context
+word in the 40 characters before, or (strong structures only) nothing more. Passports and
+licences start from keyword probes on the lower-cased text.
+
+Scores: 0.97 check + grouping or context word; 0.9 strong structure alone (NINO, DNI, NIE,
+codice fiscale, PESEL, personnummer, NIR, dashed CPR, UK licence); 0.8 check alone (compact
+Steuer-ID, Aadhaar); 0.85 passports and licences after a context word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import NamedTuple
+
+from homeport.privacy.entities import (
+    CA_SIN,
+    DE_TAX_ID,
+    DK_CPR,
+    DRIVER_LICENSE,
+    ES_DNI,
+    ES_NIE,
+    FR_NIR,
+    IN_AADHAAR,
+    IT_FISCAL_CODE,
+    NL_BSN,
+    PASSPORT,
+    PL_PESEL,
+    SE_PERSONNUMMER,
+    UK_NHS,
+    UK_NINO,
+)
+from homeport.privacy.validators import luhn_valid
+from homeport.types import Finding
+
+CONTEXT, STRONG, BARE, DOC = 0.97, 0.9, 0.8, 0.85
+# Runs of 6+ digits joined by single separators, and single digits right after a letter (the
+# birth year of a codice fiscale); scanning for [0-9] first keeps the pass fast.
+_RUN = re.compile(r"[0-9](?:(?:[ .\-+]?[0-9]){5,}|(?<=[A-Za-z][0-9]))")
+_DIGITS = re.compile(r"[0-9]+")
+_WINDOW = 40  # context words are looked for this far before a candidate
+
+# -- checksums ----------------------------------------------------------------------------------
+
+
+def nhs_valid(d: str) -> bool:
+    """NHS mod 11: weights 10..2, check = 11 - sum % 11 (11 -> 0, 10 is never issued)."""
+    check = 11 - sum(int(c) * (10 - i) for i, c in enumerate(d[:9])) % 11
+    return len(d) == 10 and (0 if check == 11 else check) == int(d[9])
+
+
+def bsn_valid(d: str) -> bool:
+    """Dutch 11-proof: weights 9..2 and -1 on the last digit."""
+    total = sum(int(c) * (9 - i) for i, c in enumerate(d[:8])) - int(d[8])
+    return len(d) == 9 and total % 11 == 0 and total > 0
+
+
+def steuer_id_valid(d: str) -> bool:
+    """ISO 7064 MOD 11,10 and the digit rule: in the first ten digits one digit occurs two
+    or three times (three times never all in a row), every other at most once."""
+    if len(d) != 11 or d[0] == "0":
+        return False
+    counts = sorted((d[:10].count(c) for c in set(d[:10])), reverse=True)
+    if counts[0] not in (2, 3) or counts[1] != 1 or any(c * 3 in d[:10] for c in d[:10]):
+        return False
+    product = 10
+    for c in d[:10]:
+        product = (((int(c) + product) % 10 or 10) * 2) % 11
+    return (11 - product) % 10 == int(d[10])
+
+
+def nir_valid(d: str) -> bool:
+    """INSEE: sex 1/2 (3, 4, 7, 8 provisional), month 01-12, 20, 30-42, 50-99, key
+    97 - n mod 97. Corsica's 2A/2B count as 19/18 for the key."""
+    month = int(d[3:5])
+    if (len(d) != 15 or d[0] not in "123478" or not (1 <= month <= 12 or month == 20
+            or 30 <= month <= 42 or month >= 50) or d[5:7] == "00" or d[10:13] == "000"):
+        return False
+    n = int(d[:5] + {"2A": "19", "2B": "18"}.get(d[5:7], d[5:7]) + d[7:13])
+    return 97 - n % 97 == int(d[13:])
+
+
+def pesel_date(d: str) -> date | None:
+    """The birth date a PESEL encodes (month + 80/0/20/40/60 for 1800..2200), if real."""
+    month = int(d[2:4])
+    century = (1900, 2000, 2100, 2200, 1800)[month // 20]
+    return _date(century + int(d[:2]), month % 20, int(d[4:6]))
+
+
+def pesel_valid(d: str) -> bool:
+    total = sum(int(c) * w for c, w in zip(d, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=False))
+    return len(d) == 11 and (10 - total % 10) % 10 == int(d[10]) and pesel_date(d) is not None
+
+
+def personnummer_valid(d: str) -> bool:
+    """YYMMDDNNNC or YYYYMMDDNNNC; day + 60 for samordningsnummer; Luhn over 10 digits."""
+    if len(d) == 12 and not 1850 <= int(d[:4]) <= date.today().year:
+        return False
+    ten = d[-10:]
+    year = int(d[:4]) if len(d) == 12 else 2000 + int(ten[:2])
+    return luhn_valid(ten) and _date(year, int(ten[2:4]), int(ten[4:6]) % 60) is not None
+
+
+def cpr_valid(d: str) -> bool:
+    """DDMMYY-SSSS: only the date (the mod-11 check was dropped in 2007)."""
+    return _date(2000 + int(d[4:6]), int(d[2:4]), int(d[:2])) is not None
+
+
+def _verhoeff_d(j: int, k: int) -> int:
+    """Multiplication in the dihedral group D5 (digits 0-4 rotations, 5-9 reflections)."""
+    if j < 5 and k < 5:
+        return (j + k) % 5
+    if j < 5:
+        return (j + k - 5) % 5 + 5
+    if k < 5:
+        return (j - 5 - k) % 5 + 5
+    return (j - k) % 5
+
+
+_V_D = [[_verhoeff_d(j, k) for k in range(10)] for j in range(10)]
+_V_P = [list(range(10))]  # position permutations: powers of (1 5 7 6 2 8 3 0 9 4)
+for _ in range(7):
+    _V_P.append([_V_P[-1][p] for p in (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)])
+
+
+def verhoeff_valid(d: str) -> bool:
+    c = 0
+    for i, ch in enumerate(reversed(d)):
+        c = _V_D[c][_V_P[i % 8][ord(ch) - 48]]
+    return c == 0
+
+
+def aadhaar_valid(d: str) -> bool:
+    return len(d) == 12 and d[0] not in "01" and verhoeff_valid(d)
+
+
+def dni_letter(number: int) -> str:
+    return "TRWAGMYFPDXBNJZSQVHLCKE"[number % 23]
+
+
+_CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", [
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3,
+    6, 8, 12, 14, 16, 10, 22, 25, 24, 23], strict=True))
+_CF_EVEN = {c: int(c, 36) % 10 if c.isdigit() else int(c, 36) - 10
+            for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
+
+
+def codice_fiscale_valid(cf: str) -> bool:
+    """Check character (odd/even tables, mod 26) and a real day (1-31, +40 for women)."""
+    day = int(cf[9:11].translate(_OMOCODIA))
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    total = sum((_CF_ODD if i % 2 == 0 else _CF_EVEN)[c] for i, c in enumerate(cf[:15]))
+    return chr(65 + total % 26) == cf[15]
+
+
+def _date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+# -- digit-only types: grouping shapes and context words ----------------------------------------
+
+
+class _Spec(NamedTuple):
+    type: str
+    valid: Callable[[str], bool]
+    shapes: dict[str, float]  # grouping ("3 3 4", compact "10") -> score without context
+    context: re.Pattern[str]
+
+
+_SE_CTX = re.compile(r"personn(?:umme)?r|person[ \-]?nr|samordningsnummer|personal identity n")
+_SPECS: dict[int, tuple[_Spec, ...]] = {
+    9: (
+        _Spec(CA_SIN, luhn_valid, {"3 3 3": CONTEXT, "3-3-3": CONTEXT},
+              re.compile(r"\bsin\b|s\.i\.n\b|social insurance|\bnas\b|assurance sociale")),
+        _Spec(NL_BSN, bsn_valid, {"4.2.3": CONTEXT},
+              re.compile(r"\bbsn\b|burgerservice|sofi(?:nummer|-nummer|\b)|citizen service")),
+    ),
+    10: (
+        _Spec(SE_PERSONNUMMER, personnummer_valid,
+              {"6-4": CONTEXT, "6+4": CONTEXT, "6 4": STRONG, "10": STRONG},
+              _SE_CTX),
+        _Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
+              re.compile(r"\bnhs\b|health service|health and care number")),
+        _Spec(DK_CPR, cpr_valid, {"6-4": STRONG},
+              re.compile(r"\bcpr\b|cpr-|personnummer")),
+    ),
+    11: (
+        _Spec(PL_PESEL, pesel_valid, {"11": STRONG}, re.compile(r"pesel")),
+        _Spec(DE_TAX_ID, steuer_id_valid, {"2 3 3 3": CONTEXT, "11": BARE},
+              re.compile(r"steuer|\bid-?nr|\btin\b|tax[ \-]?id|tax identification|identifikat")),
+    ),
+    12: (
+        _Spec(SE_PERSONNUMMER, personnummer_valid, {"8-4": CONTEXT, "8+4": CONTEXT, "12": STRONG},
+              _SE_CTX),
+        _Spec(IN_AADHAAR, aadhaar_valid, {"4 4 4": CONTEXT, "4-4-4": CONTEXT},
+              re.compile(r"aadha?a?r|adhaar|\buid\b|uidai")),
+    ),
+    15: (
+        _Spec(FR_NIR, nir_valid, {"1 2 2 2 3 3 2": CONTEXT, "1 2 2 3 2 3 2": CONTEXT,
+                                  "13 2": CONTEXT, "15": STRONG},
+              re.compile(r"s[ée]curit[ée] sociale|\bs[ée]cu\b|\bnir\b|insee|social secur|vitale")),
+    ),
+}
+_ANY_CTX = re.compile("|".join(spec.context.pattern for specs in _SPECS.values()
+                               for spec in specs))
+_NINO_CTX = re.compile(r"national insurance|\bni\b|\bnino\b")
+_ES_CTX = re.compile(r"\bdni\b|\bnif\b|\bnie\b|documento nacional|identidad|extranjer")
+_CF_CTX = re.compile(r"codice fiscale|\bc\.?f\b|fiscal code|tax code")
+_DL_CTX = re.compile(r"licen[cs]e|\bdl\b|f[üu]e?hrerschein|permis|conducir|patente|rijbewijs|jazdy")
+# Words that make a number some other kind of number (or a document number, found below).
+_NEG = re.compile(
+    r"\b(?:order|invoice|ref|reference|tracking|ticket|case|serial|sku|isbn|imei|transaction"
+    r"|confirmation|booking|account|acct|policy|claim|po|version|build|part|customer|phone"
+    r"|tel|mobile|cell|fax|call|dial|whatsapp|iban|card|pass|passport|dl|licen[cs]e)\b|[$€£¥₹#]"
+    r"|reisepass|passeport|pasaporte|passaporto|paspoort|paszport|f[üu]e?hrerschein|permis"
+    r"|conducir|patente|rijbewijs|jazdy|k[öø]r\w?kort"
+)
+_CURRENCY_AFTER = re.compile(
+    r" ?(?:[$€£¥₹%]|(?:eur(?:os?)?|usd|dollars?|gbp|pounds?|kr|zł|pln|sek|dkk|chf|yen|rs)\b)", re.I)
+
+# NINO: the suffix A-D may be left out (old numbers), then only after a context word
+_NINO = re.compile(r"([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?(\d\d ?\d\d ?\d\d)(?: ?([A-D]))?(?!\w)")
+_NINO_BAD = frozenset(("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"))
+_NIE = re.compile(r"([XYZ])-?(\d{7})[ \-]?([A-Z])(?![\w])")
+_DNI = re.compile(r"(\d{8}|\d\d\.\d{3}\.\d{3}|\d\d \d{3} \d{3})[ \-]?([A-Z])(?![\w])")
+_UKDL = re.compile(r"[A-Z][A-Z9]{4}\d(?:[0156]\d)(?:[0-3]\d)\d[A-Z][A-Z9]\d[A-Z]{2}(?![\w])")
+_CF = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]")
+_NIR_CORSE = re.compile(r"[1-478] ?\d\d ?\d\d ?2[AB] ?\d{3} ?\d{3} ?\d\d(?![\w])")
+
+
+def find_national_ids(text: str, low: str, out: list[Finding]) -> None:
+    """Append a Finding(type, start, end, score) for each national identifier in `text`."""
+    for m in _RUN.finditer(text):
+        s, e = m.span()
+        if e - s == 1:  # six letters, then the birth year of a codice fiscale
+            if s >= 6 and text[s - 6 : s].isalpha():
+                _codice(text, low, s, out)
+        elif e - s >= 9 or (_alpha(text, s - 1) or _alpha(text, s - 2) or _alpha(text, e)
+                            or _alpha(text, e + 1)):
+            _run(text, low, s, e, out)  # nine digits, or six to eight and a letter type
+    _documents(text, low, out)
+
+
+def _codice(text: str, low: str, s: int, out: list[Finding]) -> None:
+    start = s - 6
+    cand = text[start : start + 16]
+    if cand.islower():
+        cand = cand.upper()
+    if (len(cand) == 16 and not _alnum(text, start - 1) and not _alnum(text, start + 16)
+            and _CF.fullmatch(cand) and codice_fiscale_valid(cand)):
+        _add(out, IT_FISCAL_CODE, start, start + 16, STRONG, _CF_CTX, low)
+
+
+def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
+    before = text[s - 1] if s else " "
+    after = text[e] if e < len(text) else " "
+    if (before.isalpha() or (s >= 2 and before in " -" and text[s - 2].isalpha())) and (
+            _letter_led(text, low, s, e, out)):
+        return
+    if (after.isalpha() or (after in " -" and _alpha(text, e + 1))) and (
+            _letter_tailed(text, low, s, e, out)):
+        return
+    # digit-only types: the run must stand alone ("ID123", "v1.2", "abc-123" are not IDs)
+    if before.isalnum() or before == "_" or (before in "-./" and _alnum(text, s - 2)):
+        return
+    if after.isalnum() or after == "_" or (after in "-./" and _alnum(text, e + 1)):
+        return
+    groups = [g.span() for g in _DIGITS.finditer(text, s, e)]
+    n = sum(b - a for a, b in groups)
+    if n < 9 or (n in _SPECS and _window(text, low, groups, n, False, out)):
+        return
+    if len(groups) == 1 or not _ANY_CTX.search(low, max(0, s - _WINDOW), s):
+        return
+    # a part of the run ("SIN: 12 046 454 286"): windows of whole groups, after a context word
+    i = 0
+    while i < len(groups) and groups[i][0] < s + _WINDOW:
+        total, j = 0, i
+        while j < len(groups) and total + groups[j][1] - groups[j][0] <= 15:
+            total += groups[j][1] - groups[j][0]
+            if total in _SPECS and (i, j) != (0, len(groups) - 1) and _window(
+                    text, low, groups[i : j + 1], total, True, out):
+                i = j
+                break
+            j += 1
+        i += 1
+
+
+def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bool,
+            out: list[Finding]) -> bool:
+    """Check one window of digit groups against the types of its length; True if found."""
+    a, b = groups[0][0], groups[-1][1]
+    digits = "".join(text[x:y] for x, y in groups)
+    shape = str(n) if len(groups) == 1 else "".join(
+        f"{y - x}{text[y] if k < len(groups) - 1 else ''}" for k, (x, y) in enumerate(groups))
+    best: tuple[float, str] | None = None
+    lo = max(0, a - _WINDOW)
+    neg: bool | None = None
+    for spec in _SPECS[n]:
+        if not spec.valid(digits):
+            continue
+        if spec.context.search(low, lo, a):
+            score = CONTEXT + 0.001  # the type named before it wins a tie
+        else:
+            score = 0.0 if part else spec.shapes.get(shape, 0.0)
+            if score and neg is None:
+                neg = bool(_NEG.search(low, lo, a)) or bool(_CURRENCY_AFTER.match(text, b))
+            if neg:
+                score = 0.0
+            if score and spec.type == PL_PESEL:  # born 1900..today without a context word
+                born = pesel_date(digits)
+                score = score if born and born.year >= 1900 and born <= date.today() else 0.0
+            elif score and spec.type == UK_NHS and digits[0] == "0":  # a phone's trunk 0
+                score = 0.0
+        if score and (best is None or score > best[0]):
+            best = (score, spec.type)
+    if best is None:
+        return False
+    out.append(Finding(best[1], a, b, min(best[0], CONTEXT)))
+    return True
+
+
+def _letter_led(text: str, low: str, s: int, e: int, out: list[Finding]) -> bool:
+    """NINO ("AB 12 34 56 C"), NIE ("X1234567L") and UK licence ("MORGA753116SM9IJ")."""
+    j = s - 1 if text[s - 1].isalpha() else s - 2  # the letter before the digits
+    if "A" <= text[j] <= "Z" and not _alnum(text, j - 2):
+        m = _NINO.match(text, j - 1) if j >= 1 else None
+        if m and m.group(1) not in _NINO_BAD and len(m.group(2).replace(" ", "")) == 6:
+            _add(out, UK_NINO, j - 1, m.end(), STRONG if m.group(3) else 0.0, _NINO_CTX, low)
+            return True
+    if text[j] in "XYZ" and not _alnum(text, j - 1):
+        m = _NIE.match(text, j)
+        if m and dni_letter(int("XYZ".index(m.group(1)) * 10**7 + int(m.group(2)))) == m.group(
+                3):
+            _add(out, ES_NIE, j, m.end(), STRONG, _ES_CTX, low)
+            return True
+    if e - s <= 10 and "A" <= text[e : e + 1] <= "Z":  # surname (or 9s), then six digits
+        for start in range(max(0, s - 5), s):
+            m = _UKDL.match(text, start)
+            if m and not _alnum(text, start - 1):
+                month, day = int(m.group()[6:8]) % 50, int(m.group()[8:10])
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    _add(out, DRIVER_LICENSE, start, m.end(), STRONG, _DL_CTX, low)
+                    return True
+    return False
+
+
+def _letter_tailed(text: str, low: str, s: int, e: int, out: list[Finding]) -> bool:
+    """DNI: eight digits and the mod-23 letter ("12345678Z", "12345678-Z", "12.345.678-Z"),
+    and NIRs born in Corsica, whose department 2A/2B breaks the run of digits."""
+    if _alnum(text, s - 1) or (s and text[s - 1] in "-./"):
+        return False
+    m = _DNI.match(text, s)
+    if m and dni_letter(int(m.group(1).replace(".", "").replace(" ", ""))) == m.group(2):
+        _add(out, ES_DNI, s, m.end(), STRONG, _ES_CTX, low)
+        return True
+    m = _NIR_CORSE.match(text, s) if text[e - 1] == "2" and text[e] in "AB" else None
+    if m and nir_valid(m.group().replace(" ", "")):
+        _add(out, FR_NIR, s, m.end(), STRONG, _SPECS[15][0].context, low)
+        return True
+    return False
+
+
+def _add(out: list[Finding], kind: str, start: int, end: int, score: float,
+         context: re.Pattern[str], low: str) -> None:
+    """Append the finding, at CONTEXT where a context word precedes it (score 0: only then)."""
+    if context.search(low, max(0, start - _WINDOW), start):
+        score = CONTEXT
+    if score:
+        out.append(Finding(kind, start, end, score))
+
+
+# -- passports and driving licences: keyword, then a 6-12 character token ----------------------
+
+# (probe, type, the keyword at the probe, words one of which must be in the 12 characters before)
+_DOC_WORDS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (probe, kind, re.compile(rx), needs) for probe, kind, rx, needs in (
+        ("pas", PASSPORT,
+         r"(?:pass(?:port|eport|aporto|nummer|nr)?s?|pasaporte|paspoort\w*|paszport\w*)\b", ()),
+        ("licen", DRIVER_LICENSE, r"licen[cs]es?\b", ("driv",)),
+        ("dl", DRIVER_LICENSE, r"dl\b", ()),
+        ("hrerschein", DRIVER_LICENSE, r"hrerschein\w*", ()),
+        ("condu", DRIVER_LICENSE, r"condu(?:ire|cir)\b", ("permis", "carnet")),
+        ("patente", DRIVER_LICENSE, r"patente(?: di guida)?\b", ()),
+        ("rijbewijs", DRIVER_LICENSE, r"rijbewijs\w*", ()),
+        ("jazdy", DRIVER_LICENSE, r"jazdy\b", ()),
+        ("kort", DRIVER_LICENSE, r"kort\w*", ("kör", "køre")),
+    )
+)
+_BOUNDED = frozenset(("pas", "dl", "licen"))  # must start a word ("reisepass" aside)
+# "licence" without "driving", and German "Pass", count only as "licence number", "Pass-Nr."
+_NUMBER_WORD = re.compile(r"[\s\-]?(?:n(?:umber|ummer|o|r)\b|#|:)")
+_FILLER = (r"(?:number|num|nummer|numéro|numero|número|numer|nr|no|n°|id|is|was|of|the|my|de|du"
+           r"|del|di|van|ist|est|es|è|är|er)")
+_DOC_VALUE = re.compile(
+    rf"(?:[\s:#.\-=]*{_FILLER}\b)*[\s:#.\-=(]*"
+    r"([a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){5,19})(?![\w\-]|\.\w)")
+_DATE_LIKE = re.compile(r"\d{1,4}-\d{1,2}-\d{1,4}")
+
+
+def _documents(text: str, low: str, out: list[Finding]) -> None:
+    seen: set[int] = set()
+    for probe, kind, rx, needs in _DOC_WORDS:
+        i = low.find(probe)
+        while i != -1:
+            k = rx.match(low, i)
+            if k and _keyword_ok(low, probe, i, k.end(), needs):
+                v = _DOC_VALUE.match(low, k.end())
+                if v and v.start(1) not in seen and _doc_token(v.group(1), kind):
+                    seen.add(v.start(1))
+                    out.append(Finding(kind, v.start(1), v.end(1), DOC))
+            i = low.find(probe, i + len(probe))
+
+
+def _keyword_ok(low: str, probe: str, i: int, end: int, needs: tuple[str, ...]) -> bool:
+    if probe in _BOUNDED and i and low[i - 1].isalpha() and not low.endswith("reise", 0, i):
+        return False
+    if needs and any(w in low[max(0, i - 12) : i] for w in needs):
+        return True
+    if probe == "licen" or (probe == "pas" and end - i == 4):  # "licence", German "Pass"
+        return _NUMBER_WORD.match(low, end) is not None
+    return not needs
+
+
+def _doc_token(token: str, kind: str) -> bool:
+    alnum = token.replace("-", "")
+    if sum(c.isdigit() for c in alnum) < 2 or _DATE_LIKE.fullmatch(token):
+        return False
+    if kind == PASSPORT:
+        return "-" not in token and 6 <= len(alnum) <= 12
+    return 6 <= len(alnum) <= 16
+
+
+def _alnum(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalnum()
+
+
+def _alpha(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalpha()
