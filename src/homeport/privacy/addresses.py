@@ -1,90 +1,327 @@
 """Street addresses around a house number found in text.
 
-Three orders: number, street name, street type ("221B Baker Street", "1600 Pennsylvania Ave
-NW, Washington, DC 20500", "12/41, Tella Path, Guna 449786"); French ("12 rue de Rivoli,
-75001 Paris"); street before number ("Hauptstraße 5, 10115 Berlin", "Via Roma 12"). Precision
-first: common street types ("Street", "Ave") stand alone, the long tail of USPS/Royal Mail
-types ("Ridge", "View", "Path") counts only with a city and a postcode after it.
+Two layouts. Number first: "221B Baker Street, London NW1 6XE", "1600 Pennsylvania Ave NW,
+Washington, DC 20500", "17 avenue Jean Jaurès, 69007 Lyon", "Unit 4/18 Smith St, Parramatta
+NSW 2150". Name first: "Hauptstraße 5, 10115 Berlin", "Karl Johans gate 22, 0159 Oslo",
+"ul. Marszałkowska 84/92, 00-514 Warszawa", "Calle de Alcalá 45, 3º izq., 28014 Madrid".
+Apartment and floor parts follow the number; a tail of cities, regions and a postcode (either
+order) may follow the street. Precision first: a street needs a street word, or else a
+postcode and a city after it ("Vinohradská 1511, Praha 3, 130 00"), and where that postcode is
+plain digits ("Ilica 12, 10000 Zagreb", not "Standort 12, 2000 Kunden") a town known from
+data/cities.txt or a line of its own; street words that are also English words ("gate",
+"Place", rarer US types) need a postcode after them too.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
-_NUM = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
+from homeport.privacy.address_parts import (
+    ABBR,
+    AFTER_TYPES,
+    AMBIGUOUS_PREFIX,
+    EN_COMMON,
+    EN_RARE,
+    ENGLISH_AFTER,
+    FR_TYPES,
+    GERMAN_PREFIX,
+    HOUSE,
+    NAME,
+    NOT_CITY,
+    NOT_COMPOUND,
+    NOT_GERMAN,
+    NOT_STREET,
+    NUMBER_MARKS,
+    PARTICLE,
+    PREFIX_LOWER,
+    PREFIX_TYPES,
+    PREPOSITIONS,
+    SUFFIXES,
+    TAIL_AFTER,
+    TAIL_BEFORE,
+    TAIL_CITY,
+    UNITS,
+    UP,
+    L,
+)
+
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)"
-_WORDS = r"(?:(?:[A-Z][a-zA-Z'\-]+|\d{1,3}(?:st|nd|rd|th)|de|la|of|the)\s+){1,4}"
-_COMMON = (
-    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq"
-    "|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Way|Close|Crescent|Mews|Trail|Alley|Plaza"
-    "|Turnpike|Expressway|Loop|Pike"
+_WORD = rf"{UP}(?:{L}+|['’]{L}+)(?:['’\-]{L}+)*"  # "Baker", "O'Connell", "Saint-Denis"
+_WORDS = rf"(?:(?:{_WORD}|{ABBR}|\d{{1,3}}(?:st|nd|rd|th)|de|la|of|the) +){{1,4}}"
+_FR_CAP_WORDS = "Place|Square|Passage|Cours|Route|Promenade|Esplanade"  # "5 Place de la Concorde"
+_FR_CAP = ("Rue|Avenue|Boulevard|Chemin|Quai|Allée|Impasse|Chaussée|Faubourg"
+           rf"|(?:{_FR_CAP_WORDS})(?= (?:de|du|des|d')\b)")
+
+# -- number first ----------------------------------------------------------------------------
+
+_AFTER_NUMBER = re.compile(
+    rf"(?:[A-Za-z]|\s?(?:bis|ter|quater))?,?\s+(?:{UP}|\d|(?:{FR_TYPES})\s)")
+_NUMBER_FIRST = re.compile(
+    rf"{HOUSE}(?:\s?(?:bis|ter|quater)\b)?,?\s+(?:"
+    rf"(?P<fr>(?:{FR_TYPES}|{_FR_CAP})\s+(?:{PARTICLE}\s*)*{NAME}"
+    rf"(?:[ \-](?:{PARTICLE}\s*)*{NAME})*)"
+    rf"|(?:{_DIR}\.?\s+)?{_WORDS}(?:(?P<common>{EN_COMMON})|{EN_RARE})s?\b\.?"
+    rf"(?:\s+{_DIR}\b\.?)?)"
 )
-_RARE = (
-    "Bend|Bluff|Branch|Bridge|Brook|Burg|Bypass|Camp|Canyon|Cape|Causeway|Center|Centre|Cliff"
-    "|Common|Corner|Course|Cove|Creek|Crest|Crossing|Curve|Dale|Dam|Divide|Estate|Extension"
-    "|Falls?|Ferry|Field|Flats?|Ford|Forest|Forge|Fork|Fort|Freeway|Gardens?|Gate|Gateway|Glen"
-    "|Green|Grove|Harbor|Harbour|Haven|Heights|Hill|Hollow|Inlet|Island|Isle|Junction|Key|Knoll"
-    "|Lake|Landing|Light|Lock|Lodge|Mall|Manor|Meadow|Mill|Mission|Motorway|Mount|Mountain"
-    "|Neck|Orchard|Oval|Overpass|Park|Pass|Passage|Path|Pine|Plain|Point|Port|Prairie|Radial"
-    "|Ramp|Ranch|Rapids?|Rest|Ridge|Rise|River|Route|Row|Run|Shoal|Shore|Skyway|Spring|Spur"
-    "|Station|Stravenue|Stream|Summit|Trace|Track|Trafficway|Tunnel|Underpass|Union|Vale"
-    "|Valley|Via|View|Village|Ville|Vista|Walk|Wall|Wells?|Wharf|Yard|Crossroads?|Throughway"
-    "|Club|Loaf|Rue|Marg|Nagar|Chowk|Ganj|Bazaa?r"
+# "Flat 2, " / "3rd floor, " / "Unit " before the house number
+_UNIT_HEAD = re.compile(
+    r"(?<!\w)(?:(?i:flat|apt|apartment|unit|suite|ste|level|lvl|floor|shop|room|rm|studio)\.?\s?#?"
+    r"(?:\s?[A-Za-z]?\d{1,4}[A-Za-z]?(?:/\d{1,3})?\s*[,/]?\s*|\s?)"
+    r"|\d{1,2}(?:st|nd|rd|th)\s(?i:floor)\s*,?\s*)$"
 )
-_UNIT = (r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|Rm|Flat|Bldg|#)\.?\s*#?\s*"
-         r"[A-Za-z0-9\-]+)?")
-_CITY = r",\s*[A-Z][a-z][a-zA-Z]*(?:[ \-][A-Z][a-z][a-zA-Z]*){0,2}"
-_REGION = r",?\s*[A-Z]{2}\b"
-_POSTCODE = r"(?:,?[\s\-]*(?:\d{5}(?:-\d{4})?|\d{6})\b|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b)"
-_STREET = rf"{_NUM},?\s+(?:{_DIR}\.?\s+)?{_WORDS}"
-_DIR_AFTER = rf"(?:\s+{_DIR}\b\.?)?"
-_COMMON_ADDRESS = re.compile(
-    rf"{_STREET}(?:{_COMMON})s?\b\.?{_DIR_AFTER}{_UNIT}(?:{_CITY})?(?:{_REGION})?(?:{_POSTCODE})?"
-)
-_RARE_ADDRESS = re.compile(
-    rf"{_STREET}(?:{_RARE})s?\b\.?{_DIR_AFTER}{_UNIT}{_CITY}(?:{_REGION})?{_POSTCODE}"
-)
-_FRENCH = re.compile(
-    r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|quai|chemin|allée"
-    r"|impasse|cours|route)\s+(?:(?:de|du|des|la|le|l'|d')\s*)*[A-ZÉÈ][\w'\-]+"
-    r"(?:[\s\-][A-ZÉÈ][\w'\-]+)*(?:,?\s*\d{5}\s+[A-ZÉÈ][\w'\-]+(?:[\s\-][\w'\-]+)*)?"
-)
-_AFTER_NUMBER = re.compile(r"[A-Za-z]?,?\s+[A-Z0-9]")
-_FRENCH_TYPES = ("rue ", "avenue ", "av. ", "boulevard ", "bd ", "place ", "quai ", "chemin ",
-                 "allée ", "impasse ", "cours ", "route ", "bis ", "ter ")
-# Streets named before their number: "Hauptstraße 5", "Rico-Steuer-Weg 56/30", "Via Roma 12".
-_STREET_BEFORE = re.compile(
-    r"(?:[A-ZÄÖÜ][\w\-]*(?:[Ss]tra(?:ß|ss)e|[Ss]tr\.|[Ww]eg|[Aa]llee|[Pp]latz|[Gg]asse|[Dd]amm"
-    r"|[Uu]fer|[Pp]fad|[Ss]teig|[Cc]haussee|[Gg]raben|straat|laan|gracht|plein|kade|gatan"
-    r"|vägen|gade|vej)|[A-ZÄÖÜ][\w\-]{4,}ring|[A-ZÄÖÜ][\w\-]*-Ring|(?:Calle|Carrer|Via|Viale|Piazza|Corso|Avenida"
-    r"|Rua|Rue)\s+(?:(?:de|del|la|di|da|dos|das)\s+)*[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?"
-    r"|(?:Am|An der|Auf der|Im|Zum|Zur)\s+[A-ZÄÖÜ][\w\-]+)\s+$"
-)
-_NUMBER_AFTER_STREET = re.compile(r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-z]?)?(?!\w)")
-_POSTCODE_CITY = re.compile(r",?\s*\d{4,5}\s+[A-ZÄÖÜ][\w\-]+")
+
+# -- name first ------------------------------------------------------------------------------
+
+_PREFIX = frozenset(PREFIX_TYPES.split("|")) | frozenset(PREFIX_LOWER.split("|"))
+_AFTER = frozenset(AFTER_TYPES.split("|"))
+_PREFIX_WORDS = _PREFIX | {p.split(" ")[0] for p in _PREFIX if " " in p}
+# Street types that may follow a house number, to skip the number-first regex cheaply
+_TYPE_WORDS = frozenset(
+    w.rstrip(".") + plural
+    for alt in f"{EN_COMMON}|{EN_RARE}|{FR_TYPES}|{_FR_CAP_WORDS}".replace("\\", "").split("|")
+    for w in (alt.replace("?", ""), re.sub(r".\?", "", alt))  # "Falls?": "Falls" and "Fall"
+    for plural in ("", "s"))
+_PARTICLES = frozenset(PARTICLE.strip("(?:)").split("|"))
+# "Hauptstraße", "Nørrebrogade", "Kaiserring" (not "Engineering")
+_COMPOUND = re.compile(rf"{UP}[\w\-]*?(?:{SUFFIXES})|{UP}[\w\-]{{3,}}(?<![aeiouyp])ring")
+_SUFFIXES = (*SUFFIXES.replace("\\", "").split("|"), "ring")
+_ADJECTIVE = re.compile(rf"{UP}{L}*(?:er|e|es|en)")  # "Landstraßer Hauptstraße"
+_NAME = re.compile(rf"{NAME}\.?|{ABBR}")
+_CAPITALISED = re.compile(_WORD)
+_BREAK = re.compile(r".*[^\w.'’\-/]", re.S)  # up to the last character no street name has
+_MILITARY_WORDS = frozenset({"PSC", "Unit", "CMR", "AA", "AE", "AP"})
+_MILITARY = re.compile(r"(?:PSC|Unit|CMR) \d{4},? Box \d{4}\s*(?:APO|FPO|DPO) A[AEP] \d{5}\b")
+_SHIP = re.compile(rf"\bUS(?:NS|NV|S|CGC) {UP}{L}+\s*(?:APO|FPO|DPO) A[AEP] \d{{5}}$")
+# Hungarian order: "1051 Budapest, Széchenyi István tér 9"
+_CITY_HEAD = re.compile(rf"(?<![\w\-])\d{{4}}\s+{NAME},\s*$")
+# Lowercase words that may stand right before a house number
+_LOWER_BEFORE = frozenset({w for w in _AFTER if w[0].islower()} | NUMBER_MARKS)
+
+_TAIL_BEFORE = re.compile(TAIL_BEFORE)
+_TAIL_AFTER = re.compile(TAIL_AFTER)
+_TAIL_CITY = re.compile(TAIL_CITY)
+_UNITS = re.compile(UNITS)
+_HOUSE = re.compile(rf"{HOUSE}(?!\w)")
+_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys("\"'(«“„[:;|,", " "))
+_CLOSERS = ".,;:)\"'"
+_DIGIT = re.compile(r"\d")
+_ORDINALS = ("st ", "nd ", "rd ", "th ")
+_TAIL_END = re.compile(r"[ \t]*(?:$|[\n,.;:)!?\"'|]|[a-zß-ÿ])")  # not "12000 Fans watched"
+_LINE_END = re.compile(r"[ \t]*[\n;|\"]")  # the end of a line or a field
+_DISTRICT = re.compile(r" (?:[A-Z]|\d{1,2}|\(.*\))$")
+_WORDS_RE = re.compile(rf"{L}+")
 
 
 def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The span of a street address around the short run of digits at text[s:e], if any."""
     if s == 0 or not text[s - 1].isalnum():
-        if _AFTER_NUMBER.match(text, e):
-            m = _COMMON_ADDRESS.match(text, s) or _RARE_ADDRESS.match(text, s)
-            if m is not None:
-                return s, m.end()
-        elif text[e : e + 12].lstrip(", ").lower().startswith(_FRENCH_TYPES):
-            m = _FRENCH.match(text, s)
-            if m is not None:
-                return s, m.end()
+        after = _AFTER_NUMBER.match(text, e)
+        space = text.find(" ", s, e) if after is None else -1
+        if space != -1 and text.startswith(_ORDINALS, e):  # "350 5th Ave": the run is "350 5"
+            e = space
+            after = _AFTER_NUMBER.match(text, e)
+        found = _number_first(text, s, e) if after is not None else None
+        if found is not None:
+            return found
     if s >= 3 and text[s - 1] == " ":
-        word = text.rfind(" ", max(0, s - 30), s - 1)
-        if not text[word + 1].isupper():
-            return None
-        street = _STREET_BEFORE.search(text, max(0, s - 50), s)
-        number = _NUMBER_AFTER_STREET.match(text, s) if street is not None else None
-        if street is None or number is None:
-            return None
-        tail = _POSTCODE_CITY.match(text, number.end())
-        if tail is None and number.end() - s == 4 and text[s] in "12":
-            return None  # "Spring 2024" is a season, not an address
-        return street.start(), tail.end() if tail else number.end()
+        return _name_first(text, s)
     return None
+
+
+def _number_first(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """Number first: "221B Baker Street, London NW1 6XE", "8, boulevard Haussmann, 75009 Paris"."""
+    if _TYPE_WORDS.isdisjoint([w.rstrip(_CLOSERS) for w in text[e : e + 60].split()[:7]]):
+        return None  # no street type among the next words: the regex needs not run
+    m = _NUMBER_FIRST.match(text, s)
+    if m is None:
+        return None
+    end = _units_end(text, m.end())
+    tail = _TAIL_BEFORE.match(text, end)
+    if tail is None and (m.group("fr") or m.group("common")):
+        tail = _TAIL_AFTER.match(text, end) or (
+            _TAIL_CITY.match(text, end) if m.group("common") else None)
+    elif tail is None:
+        return None  # "12 Oak Ridge" alone is too often something else
+    head = _UNIT_HEAD.search(text, max(0, s - 24), s)
+    return head.start() if head else s, tail.end() if tail else end
+
+
+def _name_first(text: str, s: int) -> tuple[int, int] | None:
+    """Name first: "Hauptstraße 5, 10115 Berlin", "ul. Marszałkowska 84/92", "Ilica 12, 10000
+    Zagreb"; s is where the house number starts, right after a space."""
+    word = text.rfind(" ", max(0, s - 30), s - 1) + 1
+    before = text[word : s - 1].rstrip(",")
+    cut = None if before.isalpha() else _BREAK.match(before)
+    if cut is not None:  # "Anna;Hauptstraße 5", "Adresse:\nHauptstraße 5"
+        word += cut.end()
+        before = before[cut.end() :]
+    if before in _MILITARY_WORDS:  # US military mail: "PSC 1234, Box 5678\nAPO AA 34012"
+        m = _MILITARY.match(text, word) or _SHIP.search(text, max(0, word - 50), s + 5)
+        return m.span() if m is not None else None
+    if before[:1].isupper():
+        if before.lower() in NOT_STREET:
+            return None  # "Windows 11", "Chapter 4", "Spring 2024"
+    elif before not in _LOWER_BEFORE and not before.endswith(_SUFFIXES):
+        return None  # most numbers in prose follow a lowercase word: "in 2023", "rose 7.5"
+    number = _HOUSE.match(text, s)
+    if number is None:
+        return None
+    street_word = (before.endswith(_SUFFIXES) or _is_compound(before) or before in _AFTER
+                   or before in NUMBER_MARKS
+                   or not _PREFIX_WORDS.isdisjoint(
+                       text[max(0, s - 60) : s].translate(_PUNCT_TO_SPACE).split()))
+    if not street_word and _DIGIT.search(text, number.end(), number.end() + 40) is None:
+        return None  # no street word, and no postcode after it
+    j = word - 1 if before in NUMBER_MARKS else s - 1  # "Strada Lipscani nr. 5"
+    comma = j > 0 and text[j - 1] == ","  # "Avenida da Liberdade, 110", "Rua Nova, nº 5"
+    words = _words_before(text, j - 1 if comma else j) if j > 0 else []
+    if not words:
+        return None
+    end = _units_end(text, number.end())
+    if text.startswith(".\n", end):  # Hungarian "Rákóczi krt. 12.\n1072 Budapest"
+        end += 1
+    tail = _TAIL_AFTER.match(text, end) or _TAIL_BEFORE.match(text, end)
+    street = _street(words) if street_word else None
+    if street is not None:
+        start, needs_postcode = street
+        if tail is None and (needs_postcode or _year_like(text, s, number.end())):
+            return None  # "Spring 2024" is a season, "Delta gate 12" no street
+    else:
+        bare = _bare_street(words) if tail is not None and not comma else None
+        if bare is None or tail is None or not _plausible_bare(text, bare, s, number, tail):
+            return None
+        start = bare
+    head = _CITY_HEAD.search(text, max(0, start - 30), start)
+    return head.start() if head else start, tail.end() if tail else end
+
+
+def _units_end(text: str, i: int) -> int:
+    """Where the apartment and floor parts after text[i] end ("Apt 4B", ", 2. OG")."""
+    m = _UNITS.match(text, i)
+    return m.end() if m is not None else i
+
+
+def _words_before(text: str, j: int) -> list[tuple[int, str]]:
+    """Up to 7 words before text[j], nearest last, back to a line break or punctuation."""
+    words: list[tuple[int, str]] = []
+    parts = text[max(0, j - 60) : j].split(" ")
+    if j > 60:
+        parts = parts[1:]  # the first one may be cut in two
+    for w in reversed(parts[-7:]):
+        j -= len(w)
+        cut = None if w.isalpha() else _BREAK.match(w)
+        if cut is not None:  # "Biuro:", "Bezoekadres\nPrinsengracht"
+            if cut.end() < len(w):
+                words.append((j + cut.end(), w[cut.end() :]))
+            break
+        if w:
+            words.append((j, w))
+        j -= 1
+    words.reverse()
+    return words
+
+
+def _street(words: list[tuple[int, str]]) -> tuple[int, bool] | None:
+    """Where the street named by `words` (ending right before the number) starts, and whether
+    it also needs a postcode after it; None if no street word says it is a street."""
+    start, last = words[-1]
+    n = len(words)
+    if _is_compound(last):
+        if n > 2 and f"{words[-3][1]} {words[-2][1]}" in _PREFIX:  # "An der Alster"
+            start = words[-3][0]
+        elif n > 1 and (words[-2][1] in _PREFIX or _ADJECTIVE.fullmatch(words[-2][1])):
+            start = words[-2][0]  # "Am Kupfergraben", "Landstraßer Hauptstraße"
+        return start, False
+    lower_compound = last[0].islower() and last.endswith(_SUFFIXES)  # "Hervannan valtaväylä"
+    if last in _AFTER or lower_compound:  # "Karl Johans gate", "Széchenyi István tér"
+        k = n - 1
+        while k > max(0, n - 4) and (_NAME.fullmatch(words[k - 1][1])
+                                     or (words[k - 1][1] in _PARTICLES and k > 1)):
+            k -= 1
+        if k < n - 1 and words[k][1] not in _PARTICLES:
+            return words[k][0], last in ENGLISH_AFTER or lower_compound
+    if not _NAME.fullmatch(last) or _PREFIX_WORDS.isdisjoint([w for _, w in words[:-1]]):
+        return None
+    for k in range(n - 2, max(-1, n - 7), -1):  # "Calle de Alcalá", "Corso Vittorio Emanuele II"
+        prefix = words[k][1]
+        if k > 0 and f"{words[k - 1][1]} {prefix}" in _PREFIX:
+            k, prefix = k - 1, f"{words[k - 1][1]} {prefix}"
+        elif prefix not in _PREFIX:
+            if any(c.isdigit() for c in prefix):
+                return None
+            continue
+        name = words[k + 1 + prefix.count(" ")][1]
+        if name.lower() in NOT_STREET or (prefix in GERMAN_PREFIX and name in NOT_GERMAN):
+            return None
+        return words[k][0], prefix in AMBIGUOUS_PREFIX and name not in _PARTICLES
+    return None
+
+
+def _is_compound(word: str) -> bool:
+    """"Hauptstraße", "Nørrebrogade", "Hans-Müller-Straße", "Karl-Marx-Allee"."""
+    if word.endswith(_SUFFIXES):
+        return _COMPOUND.fullmatch(word) is not None and word not in NOT_COMPOUND
+    return "-" in word and word.rpartition("-")[2] in _AFTER and word[0].isupper()
+
+
+def _bare_street(words: list[tuple[int, str]]) -> int | None:
+    """A street named without a street word: "Vinohradská", "Unter den Linden"."""
+    n = len(words)
+    if not _CAPITALISED.fullmatch(words[-1][1]):
+        return None
+    k = n - 1
+    while k > max(0, n - 4) and (_CAPITALISED.fullmatch(words[k - 1][1])
+                                 or (words[k - 1][1] in _PARTICLES and k > 1)):
+        k -= 1
+    while words[k][1] in _PARTICLES:
+        k += 1
+    if k > 0 and words[k - 1][1] in PREPOSITIONS:
+        k -= 1
+    return words[k][0]
+
+
+def _year_like(text: str, s: int, e: int) -> bool:
+    return e - s == 4 and text[s] in "12"
+
+
+def _plausible_bare(text: str, start: int, s: int, number: re.Match[str],
+                    tail: re.Match[str]) -> bool:
+    """A street named without a street word: "Vinohradská 1511, Praha 3, 130 00" and not
+    "Python 3, 2024 Release notes" or "Mission 2030, 2040 Targets"."""
+    words = text[start:s].split()
+    if words[0].lower() in NOT_STREET or words[-1].lower() in NOT_STREET:
+        return False
+    if len(words[-1]) > 1 and words[-1].isupper():
+        return False  # "ISO 9001", "COP 28"
+    if number.end() - s == 4 and text[s : s + 2] in ("19", "20"):
+        return False
+    part = text[tail.start() : tail.end()]
+    city = tail.group("city")
+    if city is None or not NOT_CITY.isdisjoint(w.lower() for w in _WORDS_RE.findall(part)):
+        return False  # "10000" alone, "2024 Edition", "19 May 2025"
+    if tail.re is _TAIL_BEFORE and not (  # ", Praha 3, 130 00": set apart, nothing capitalised next
+            part[0] in ",\n" and _TAIL_END.match(text, tail.end()) is not None):
+        return False
+    if not tail.group("postcode").isdigit():
+        return True  # "130 00", "00-514", "1012 PH", "LV-1010": shaped like no count
+    # "10000 Zagreb" but not "Standort 12, 2000 Kunden": a known city, or a line of its own
+    return ("\n" in text[number.end() : tail.end()] or _city_known(city)
+            or _LINE_END.match(text, tail.end()) is not None)
+
+
+def _city_known(city: str) -> bool:
+    """Whether `city` (maybe with a district: "Praha 3", "(MI)") is a town in data/cities.txt."""
+    towns = _towns()
+    city = _DISTRICT.sub("", city)
+    return city in towns or city.split(" ")[0] in towns
+
+
+@functools.cache
+def _towns() -> frozenset[str]:
+    try:
+        lines = (Path(__file__).parent / "data" / "cities.txt").read_text("utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w and not w.startswith("#"))

@@ -282,7 +282,7 @@ class PatternDetector:
                     out.append(iban)
                     skip_to = iban.end
                     continue
-            if e - s <= 9:
+            if e - s <= 14:  # house number and postcode without a comma run together
                 address = find_address(text, s, e)
                 if address is not None:
                     out.append(Finding(ADDRESS, *address, 0.75))
