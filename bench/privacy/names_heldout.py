@@ -11,13 +11,19 @@ homeport.privacy.names ships name lists derived from Faker (names_build.py), so 
 * names written for this check: given names and surnames of 12 African, South and Southeast
   Asian naming cultures.
 
+Full names (given + family) are counted per source; one word of a name (a given name or a
+surname alone) is counted in sentences where only the context marks it ("{n} called again")
+and after a title or role in English, German, French, Spanish, Italian, Polish and Dutch
+("Herr {n}", "La Sra. {n}", "The patient {n}").
+
 Each name sits in a sentence from clinical notes, legal or banking requests or office mail,
 most with nothing but the name itself to mark it; some sentences have two. Negatives are
 sentences without people but with capitalised words: Mimesis cities, countries, states, cars,
 hardware, dishes and drinks, programming languages, companies, banks, months and weekdays;
 Mimesis cities and regions of the 24 locales; and hand-written places, products,
 organisations and holidays, some with words that are names too ("Victoria Station", "Sierra
-Leone", "May Day").
+Leone", "May Day"); Mimesis streets, addresses, cities and companies of the 24 locales (many
+streets are named after people: "Rue Victor Hugo").
 
 Recall: labeled names that a PERSON finding overlaps. Precision: PERSON findings that overlap
 a labeled name, over all sentences (negatives included).
@@ -164,6 +170,28 @@ SENTENCES = (
     "{n}, {m} and I will review the budget tomorrow.",
     "Meeting notes: {n} presented the roadmap; {m} will follow up.",
 )
+# One word of a name: a given name or a surname, marked by the sentence only.
+SINGLE_SENTENCES = (
+    "{n} called again about the invoice.", "Can you ask {n} about it?",
+    "{n} joined the call late.", "I spoke with {n} this morning.",
+    "Please cc {n} on the reply.", "{n} said the report is ready.",
+    "Thanks to {n} for covering the night shift.", "{n} asked whether the refund was sent.",
+    "Remind {n} to sign the consent form.", "We met {n} at the branch yesterday.",
+    "{n} wrote that the payment failed twice.", "Let {n} know that the results are back.",
+)
+# A title or role and one word of a name, in English and in the title's own language.
+TITLE_SENTENCES = (
+    "Mr. {n} called again about the invoice.", "Dr {n} will see you now.",
+    "Please send the form to Mrs {n}.", "Prof. {n} approved the protocol.",
+    "The patient {n} was discharged this morning.", "Our client {n} disputes the fee.",
+    "My colleague {n} sent the file.", "Nurse {n} took the blood sample.",
+    "Ms {n} asked for a copy of the contract.", "Herr {n} hat den Termin verschoben.",
+    "Frau {n} ist heute nicht im Büro.", "Mme {n} a envoyé le dossier.",
+    "M. {n} demande un rendez-vous.", "El Sr. {n} pidió una cita.",
+    "La Sra. {n} llamó ayer.", "Il signor {n} ha chiamato ieri.",
+    "La Sig.ra {n} è arrivata.", "Pan {n} zadzwonił wczoraj.",
+    "Pani {n} czeka na wyniki.", "dhr. {n} belde gisteren.", "mevr. {n} heeft gebeld.",
+)
 NEGATIVE_SENTENCES = (
     "The shipment from {city} to {country} arrived late.", "We flew to {city} in {month}.",
     "Our office in {state} closes early on {day}.", "The fleet now includes a {car}.",
@@ -171,6 +199,12 @@ NEGATIVE_SENTENCES = (
     "The service is written in {lang} and runs on {os}.", "Shares of {company} rose 3% today.",
     "I opened a savings account with {bank} in {month}.", "The {phone} was sold out in {city}.",
     "{manufacturer} recalled 12,000 vehicles sold in {country}.",
+)
+STREET_SENTENCES = (
+    "The office moved to {street}.", "Deliver the parcel to {address}, {city}.",
+    "The clinic on {street} closes at six.", "Meet me at {address} in {city}.",
+    "{company} signed the contract on Monday.", "We ordered the laptops from {company}.",
+    "She grew up in {city} and works for {company}.", "{city} was hit by floods last year.",
 )
 PLACE_SENTENCES = (
     "The parcel went from {a} to {b} via the depot in {s}.", "We drove from {a} to {b} today.",
@@ -310,13 +344,31 @@ def main() -> None:
         labeled = [full, other] if "{m}" in template else [full]
         return template.format(n=full, m=other), labeled
 
+    def single(source: str, given: list[str], family: list[str]) -> None:
+        """One word of a name with context only, and after a title (mostly the surname)."""
+        for _ in range(args.n * 2):
+            word = rs.choice(given if rs.random() < 0.5 else family)
+            check(f"single, context: {source}", rs.choice(SINGLE_SENTENCES).format(n=word),
+                  [word])
+            word = rs.choice(family if rs.random() < 0.8 else given)
+            check(f"single, title: {source}", rs.choice(TITLE_SENTENCES).format(n=word), [word])
+
     for loc in MIMESIS_LOCALES:
         p = Person(Locale(loc), seed=11)
         for _ in range(args.n):
             text, labeled = sentence(f"{p.first_name()} {p.last_name()}",
                                      f"{p.first_name()} {p.last_name()}")
             check(f"mimesis {loc}", text, labeled)
-    for region, firsts in region_first_names().items():
+    rs = random.Random(13)  # its own generator: the groups above and below stay as they were
+    people = [Person(Locale(loc), seed=13) for loc in MIMESIS_LOCALES]
+    single("mimesis", [rs.choice(people).first_name() for _ in range(2000)],
+           [rs.choice(people).last_name() for _ in range(2000)])
+    regions = region_first_names()
+    single("nam_dict", [n for v in regions.values() for n in v],
+           [n for k in regions for n in REGIONS[k].split()])
+    single("written", [n for g, _ in WRITTEN.values() for n in g.split()],
+           [n for _, f in WRITTEN.values() for n in f.split()])
+    for region, firsts in regions.items():
         lasts = REGIONS[region].split()
         for _ in range(args.n):
             text, labeled = sentence(f"{r.choice(firsts)} {r.choice(lasts)}",
@@ -343,6 +395,12 @@ def main() -> None:
         for _ in range(args.n // 3):
             check("negatives: mimesis places", r.choice(PLACE_SENTENCES).format(
                 a=addr.city(), b=addr.city(), s=addr.state()), [])
+    for loc in MIMESIS_LOCALES:  # streets (many named after people), addresses, companies
+        addr, fin = Address(Locale(loc), seed=17), Finance(Locale(loc), seed=17)
+        for _ in range(args.n // 3):
+            check("negatives: streets, companies", r.choice(STREET_SENTENCES).format(
+                street=addr.street_name(), address=addr.address(), city=addr.city(),
+                company=fin.company()), [])
     for line in WRITTEN_NEGATIVES.splitlines():
         check("negatives: written", line, [])
 

@@ -242,3 +242,156 @@ def test_safe_from_worker_threads(ner: NerDetector) -> None:
     expected = [ner.detect(t) for t in texts]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(ner.detect, texts)) == expected
+
+
+# A title or role and one word of a name, in several languages (the title is no part of it).
+@pytest.mark.parametrize(("text", "name"), [
+    ("Dr. Takahashi will call you back after the ward round.", "Takahashi"),
+    ("Mrs Adeyemi-Cole asked for the discharge letter.", "Adeyemi-Cole"),
+    ("Please send the signed form to Ms Wąsowska.", "Wąsowska"),
+    ("Prof. Kowalczyk approved the study protocol.", "Kowalczyk"),
+    ("Mr. Hall paid the deposit.", "Hall"),  # a surname that also heads place names
+    ("The patient Wojciech was moved to ward 4.", "Wojciech"),
+    ("Our client Tesfaye disputes the overdraft fee.", "Tesfaye"),
+    ("My colleague Þórdís will cover the late shift.", "Þórdís"),
+    ("Nurse Oyelaran took the second blood sample.", "Oyelaran"),
+    ("Herr Brünninghaus hat den Termin abgesagt.", "Brünninghaus"),
+    ("Frau Yıldırım ist heute nicht im Büro.", "Yıldırım"),
+    ("Mme Ouédraogo a envoyé le dossier complet.", "Ouédraogo"),
+    ("M. Lefebvre demande un rendez-vous.", "Lefebvre"),
+    ("Mlle Nkemelu a appelé ce matin.", "Nkemelu"),
+    ("El Sr. Quispe pidió una cita para el lunes.", "Quispe"),
+    ("La Sra. Etxeberria llamó ayer por la tarde.", "Etxeberria"),
+    ("Il signor Esposito ha chiamato due volte.", "Esposito"),
+    ("La Sig.ra Bianchi è arrivata in anticipo.", "Bianchi"),
+    ("Pan Grzegorz zadzwonił wczoraj wieczorem.", "Grzegorz"),
+    ("Pani Szymańska czeka na wyniki badań.", "Szymańska"),
+    ("dhr. Vermeulen belde gisteren over de factuur.", "Vermeulen"),
+    ("mevr. Bakker heeft de afspraak verzet.", "Bakker"),
+    ("Ayşe Hanım will join the meeting.", "Ayşe"),
+])
+def test_one_word_after_a_title_or_role(ner: NerDetector, text: str, name: str) -> None:
+    assert found(ner, text, PERSON) == [name]
+
+
+# One word of a name that only the sentence marks, from many naming cultures.
+@pytest.mark.parametrize(("text", "name"), [
+    ("Wojciech called again about the invoice.", "Wojciech"),  # Polish
+    ("Can you ask Takahashi about it before Friday?", "Takahashi"),  # Japanese
+    ("Tesfaye joined the call ten minutes late.", "Tesfaye"),  # Ethiopian, in no list
+    ("I had lunch with Zsófia on Tuesday.", "Zsófia"),  # Hungarian
+    ("Please remind Ștefan to sign the consent form.", "Ștefan"),  # Romanian
+    ("Thanks to Gülşen for covering the night shift.", "Gülşen"),  # Turkish
+    ("Sigrún wrote that the transfer failed twice.", "Sigrún"),  # Icelandic
+    ("Let Kęstutis know that the results are back.", "Kęstutis"),  # Lithuanian
+    ("Giorgos said the contract is ready.", "Giorgos"),  # Greek
+    ("We spoke with Farzaneh this morning.", "Farzaneh"),  # Persian
+    ("Please cc Abdulrahman on the reply.", "Abdulrahman"),  # Arabic
+    ("Oluwaseun asked whether the refund was sent.", "Oluwaseun"),  # Yoruba
+    ("Ask Kwabena to bring the signed lease.", "Kwabena"),  # Akan
+    ("Lakshmi phoned about her blood test.", "Lakshmi"),  # South Asian
+    ("Huong replied that she cannot come on Monday.", "Huong"),  # Vietnamese
+])
+def test_one_word_names_in_context(ner: NerDetector, text: str, name: str) -> None:
+    assert found(ner, text, PERSON) == [name]
+
+
+# Full names with the letters of their languages.
+@pytest.mark.parametrize(("text", "name"), [
+    ("Łukasz Wąsowski signed the lease yesterday.", "Łukasz Wąsowski"),
+    ("Þórdís Guðmundsdóttir asked for a copy of her records.", "Þórdís Guðmundsdóttir"),
+    ("The payment from Nguyễn Thị Hương is overdue.", "Nguyễn Thị Hương"),
+    ("Gülşen Öztürk opened a savings account.", "Gülşen Öztürk"),
+    ("Please forward the letter to Ștefan Popescu.", "Ștefan Popescu"),
+    ("Zsófia Nagy disputes the late fee.", "Zsófia Nagy"),
+    ("Dāvis Bērziņš moved the meeting to Friday.", "Dāvis Bērziņš"),
+    ("Referral letter for Chidinma Okonkwo sent today.", "Chidinma Okonkwo"),
+])
+def test_full_names_with_diacritics(ner: NerDetector, text: str, name: str) -> None:
+    assert name in found(ner, text, PERSON), found(ner, text, PERSON)
+
+
+# Towns, streets and companies: no person, even where a street is named after one.
+@pytest.mark.parametrize("text", [
+    "Meet me at Nørrebrogade 12, 2200 København.",
+    "The office on Vinohradská moved to Praha last year.",
+    "We drove from Praha to København and on to Warszawa.",
+    "The shop is at 14 avenue Jean Jaurès, 69007 Lyon.",
+    "She lives on rue Victor Hugo in Bordeaux.",
+    "Deliver the parcel to Via Giuseppe Garibaldi 12, Torino.",
+    "The clinic is on ul. Marszałkowska in the city centre.",
+    "The office moved to Hauptstraße 5 in Bamberg.",
+    "Flights between Bergen and Tromsø resume in May.",
+    "The branch in Székesfehérvár closes at noon.",
+    "Shares of Procter & Gamble rose 3% today.",
+    "She grew up in Teramo and works for Canali.",
+    "I opened a savings account with Bank of America in May.",
+    "The shipment from Bay City to Cape Verde arrived late.",
+    "We ordered the laptops from Pearson.",
+])
+def test_no_people_among_towns_streets_and_companies(ner: NerDetector, text: str) -> None:
+    assert found(ner, text, PERSON) == []
+
+
+@pytest.mark.parametrize(("text", "streets"), [
+    ("The shop is at 14 avenue Jean Jaurès, 69007 Lyon.", ["avenue Jean Jaurès"]),
+    ("Meet me at Nørrebrogade 12.", ["Nørrebrogade"]),
+    ("Deliver to 287 Via Eugenio Bertini, Velletri.", ["Via Eugenio Bertini"]),
+    ("The invoice was sent via Slack to Anna.", []),  # "via" in English
+])
+def test_street_spans(text: str, streets: list[str]) -> None:
+    assert [text[s:e] for s, e in names.street_spans(text)] == streets
+
+
+def test_streets_are_places(ner: NerDetector) -> None:
+    text = "She lives on rue Victor Hugo, 75016 Paris."
+    assert found(ner, text, LOCATION)[0] == "rue Victor Hugo"
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("Wojciech called again.", ["Wojciech"]),
+    ("We moved from Praha to Brno.", []),  # places
+    ("Will you call me?", []),  # an English word needs a human context and a list
+    ("The Mercedes is parked outside.", []),  # after an article
+    ("Lunch with Jana Nováková on Monday.", []),  # two words: gazetteer_spans' part
+])
+def test_single_spans(text: str, spans: list[str]) -> None:
+    assert [text[s:e] for s, e in names.single_spans(text)] == spans
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("I had lunch with Lutgard Plauk last week.", ["Lutgard Plauk"]),  # no list knows either
+    ("Ruzhdi Morina called about the transfer.", ["Ruzhdi Morina"]),
+    ("We drove from Slavonski Brod to Vinkovci.", []),  # places, no person context
+    ("The invoice from Burkina Faso was paid.", []),  # a country
+    ("The invoice from Deutsche Telekom was paid.", []),
+])
+def test_context_pairs(text: str, spans: list[str]) -> None:
+    assert [text[s:e] for s, e in names.context_pairs(text)] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "M. Delete any section Entitled Endorsements.",  # a list letter, not "Monsieur"
+    "Detection is tuned for English text.",
+    "Our office in Sri Lanka opens on Monday.",  # "Sri" before a place
+    "Dr. Monday is not a name here.",
+])
+def test_titles_and_contexts_that_mark_no_person(ner: NerDetector, text: str) -> None:
+    assert found(ner, text, PERSON) == []
+
+
+def test_name_likeness_tells_names_from_software() -> None:
+    for name in ("Tesfaye", "Oluwaseun", "Hideyuki", "Ruzhdi"):
+        assert names.name_likeness(name) >= names._NAME_LIKE, name
+    for word in ("Postgres", "Copilot", "Terraform", "Docker", "Outlook"):
+        assert names.name_likeness(word) < names._NAME_LIKE, word
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks to Docker the deploy was easy.",
+    "Can you ask Copilot to refactor this?",
+    "Postgres wrote the WAL to disk.",
+    "Let Terraform manage the bucket.",
+])
+def test_software_in_a_person_context_is_no_person(ner: NerDetector, text: str) -> None:
+    assert found(ner, text, PERSON) == []

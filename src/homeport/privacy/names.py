@@ -8,7 +8,10 @@ name, judged with lists shipped in data/ (sources and licences: data/README.md):
 * ``first_names.txt``, ``surnames.txt``: about 24,000 and 27,000 names of many cultures;
 * ``common_words.txt``: lower-case English words. A name that is also a word ("Will",
   "Grace", "Rust") is a name only next to a name that is no word;
-* ``places.txt``: countries, US states and the like, and cities of several words.
+* ``places.txt``: countries, US states and the like, and cities of several words;
+* ``cities.txt``: about 74,000 towns and cities (GeoNames), with local names ("Praha"). A
+  town that is also a listed name ("Florence", "Lincoln") counts as a place only where the
+  sentence puts it as one ("in Florence").
 
 A pair of words is a name when
 
@@ -26,9 +29,17 @@ Javier"; not "Paris, Texas"). Words that begin or head place, organisation and p
 name or keep one from starting ("Sierra Leone", "San Jose", "Victoria Station", "Del Monte
 Foods", "Aston Martin"), and so do calendar words and titles ("May Day", "Dear Sir").
 
+Where the lists cannot tell, the sentence can: `single_spans` finds one word of a name
+("Wojciech called again", "ask Takahashi about it", "Tesfaye joined the call") and
+`context_pairs` two words that no list knows ("lunch with Lutgard Plauk"), both only next to
+words that people do or have done to them, never after an article or a place preposition.
+`street_spans` finds streets ("avenue Jean Jaurès", "Nørrebrogade"), which are places even
+where they are named after a person.
+
 For spaCy's own PERSON entities, `doubtful_person` says which are likely no person: ordinary
 English words ("Exhibit B."), a place or company head ("Rohnert Park"... not: "Park" is a
-surname; "Parma Heights") or one word that no list knows ("Szczecin", "Ryzen").
+surname; "Parma Heights"), a known town ("Castelo Branco"; one word only after "in", "from"
+and the like), titles alone ("La Sra") or one word that no list knows ("Szczecin", "Ryzen").
 """
 
 from __future__ import annotations
@@ -60,6 +71,10 @@ _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES, key=len, reverse=True)) + ")"
 _RUN = re.compile(rf"(?<![\w\-'’])(?:{_WORD})(?:[ \t]+(?:(?:{_PARTICLE}|[A-Z]\.)[ \t]+)*"
                   rf"(?:{_WORD}))+(?![\w\-'’])")
 _PIECE = re.compile(rf"{_WORD}|(?i:{_PARTICLE})\b|[A-Z]\.")
+# A capitalised word with no capitalised word next to it on its line.
+_LONE = re.compile(rf"(?<![\w\-'’.])(?:{_WORD})(?![\w\-'’]|[ \t]+[{_UP}])")
+_AFTER_NOT = re.compile(rf"[ \t]*\d|[ \t]+(?:{_PARTICLE}|&)[ \t]+[{_UP}]")  # "Fuentes de La ..."
+_PREVIOUS = re.compile(rf"([{_UP}][\w'’\-]*)[ \t]+$")
 _INVERTED = re.compile(rf"(?<![\w\-'’])({_WORD}),[ \t]+({_WORD})(?![\w\-'’]|[ \t]+[{_UP}])")
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i",
                        "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th",
@@ -87,6 +102,9 @@ Republic Kingdom Empire Federation Territory Peninsula Canyon Desert Sea Ocean G
 Channel Canal Express Line Lines Railway Rail Metro Club Team Fc Society Association Network
 Cloud Pro Max Plus Mini Ultra Edition Series Model Version Update Release Day Eve Week
 Weekend Holiday Festival Heights Springs Junction Creek Point Ridge Grove Heath Wharf
+Straße Strasse Str Weg Gasse Allee Platz Ring Damm Ufer Lände Chaussee Steig Pfad Markt
+Friedhof Bypass Gade Gate Vej Gatan Gata Laan Straat Plein Kade Utca Út Tér Ulica Iela Katu
+Sokak Sokağı Caddesi Bulvarı Inf Informatik Pty Oy Ab As Aps Spa Srl Sarl Sas Kg Gbr
 """)
 # Words that begin place and brand names and take the next word with them ("San Jose", "El
 # Paso", "Aston Martin"); several are surnames after a given name ("Rafael Costa").
@@ -96,7 +114,8 @@ Los Las Rio Río Monte Casa Costa Villa Ciudad Isla Punta Cabo Bahia Gare Rue Vi
 Calle Avenida Bad Sankt Glen Palm North South East West Northern Southern Eastern Western
 Central Upper Lower Greater Old Great Little Royal United Grand Alfa Aston Rolls Harley Kia
 Västra Östra Norra Södra Nieuw Oud Groot Neu Nueva Nuevo Nova Novo Nowy Nowa Stary Stara Velké
-Veľké Vila Ilha Ponte Praia Serra Vale Ribeira Barra Baja Alta Alto Bosque Colonia
+Veľké Vila Ilha Ponte Praia Serra Vale Ribeira Barra Baja Alta Alto Bosque Colonia Deutsche
+Deutscher Deutsches Banco Banca Banque Compagnie Société Groupe
 """)
 # Other words that are no part of a name here: calendar words, titles, salutations, labels,
 # regions, brands.
@@ -110,7 +129,9 @@ Account Card Invoice Order Total Amount Balance Payment Transfer Reference Ref C
 Policy Ticket Appendix Section Chapter Article Table Figure Note Notes Summary Report Agenda
 Minutes Śląski Śląska Śląskie Mazowiecki Mazowiecka Wielkopolski Wielkopolska Małopolski
 Małopolska Pomorski Pomorska Kujawski Lubelski Podlaski Warmiński Sur Norte Sud Süd Oeste
-Benz Tesla Porsche Ferrari Lamborghini Maserati Bugatti Chevrolet Cadillac
+Benz Tesla Porsche Ferrari Lamborghini Maserati Bugatti Chevrolet Cadillac Herr Frau Fru Hr
+Fr Mme Mlle Madame Monsieur Mademoiselle Sr Sra Srta Señor Señora Señorita Doña Signor Signora
+Signorina Sig Dott Pan Pani Dhr Mevr Hanım Hanim Bey Efendi Professor Het
 """)
 # Endings and prefixes that mark surnames: Turkish, Greek, Armenian, Georgian, Slavic,
 # Romanian, Nordic, Baltic; Arabic and Hebrew "Al-Farsi", "El-Sayed", "Ben-David".
@@ -121,19 +142,80 @@ _SURNAME_MARK = re.compile(
 # Romanised Korean and Chinese given names: "Ha-eun", "Ji-hoon", "Ying-jeou".
 _HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 _STRONG, _MEDIUM, _WEAK = 3, 2, 1
+_ARTICLES = _words("La El Il Le Der Die Los Las")
+_NAME_LIKE = 0.2  # name_likeness() from which an unknown word may be a name
+# Languages and peoples: surnames too ("Dawn French"), but alone no person ("for English").
+_LANGUAGES = _words("""English French German Spanish Italian Portuguese Dutch Polish Czech
+Russian Ukrainian Chinese Japanese Korean Arabic Hindi Urdu Bengali Turkish Greek Swedish
+Norwegian Danish Finnish Hungarian Romanian Hebrew Persian Thai Vietnamese Indonesian Irish
+Welsh Scottish British American Canadian Mexican Brazilian African European Asian Latin""")
+
+# Streets: a street word and the words after it ("rue Victor Hugo", "Via Eugenio Bertini",
+# "ul. Marszałkowska"); words such as "via" or "place" only capitalised or after a number.
+_STREET_WORD = (r"rue|avenue|ave|av|boulevard|bd|blvd|quai|chemin|allée|impasse|prom|promenade"
+                r"|viale|piazza|piazzale|corso|vicolo|calle|avenida|avda|paseo|carrera|camino"
+                r"|rua|rúa|travessa|praça|alameda|ulica|ul|aleja|plac|osiedle|náměstí|nám"
+                r"|třída|ulice|utca|strada|str|bulevardul|calea|piața|sokak|caddesi|odos|trg"
+                r"|avenija|nábrežie|nábřeží|obala")
+_STREET_AMBIGUOUS = r"Via|Place|Cours|Route|Plaza|Largo|Al|Pl|Os|Rte"
+_STREET_RUN = rf"(?:[ \t]+(?:(?:{_PARTICLE}|degli|delle|dei|des|du|d'|l')[ \t]*)*(?:{_WORD}))+"
+_STREET = re.compile(
+    rf"(?<![\w\-])(?:(?i:{_STREET_WORD})\.?|(?<=\d[ ,])[ \t]*(?i:{_STREET_AMBIGUOUS})\.?"
+    rf"|(?i:{_STREET_AMBIGUOUS})\.?(?={_STREET_RUN},?[ \t]*\d))(?P<name>{_STREET_RUN})"
+    rf"|(?<![\w\-])(?P<one>[{_UP}][\w\-]{{2,}}(?i:straße|strasse|gasse|weg|allee|platz|damm"
+    r"|ufer|markt|gade|gatan|vägen|vej|veien|vegen|laan|straat|gracht|plein|kade|singel|steeg"
+    r"|dreef|utca|katu|iela))(?![\w\-])")
+# One word of a name with nothing but the sentence to mark it: "ask Takahashi about it",
+# "Wojciech called again". Words that a person does (or is the object of) around it.
+_BEFORE_STRONG = re.compile(
+    r"(?i:\b(?:ask|asked|tell|told|thank|thanks|thanked|remind|reminded|ping|pinged|e-?mail"
+    r"|e-?mailed|phone|phoned|texted|messaged|call|contact|contacted|inform"
+    r"|informed|notify|notified|invite|invited|b?cc|met|meet|let|introduce|introduced"
+    r"|congratulate|welcome|(?:spoke|speak|speaking|talk|talked|talking|chat|chatted|meeting"
+    r"|lunch|dinner|coffee|agreed|checked|check|sync|synced) (?:to|with)|thanks to"
+    r"|(?:send|sent|forward|forwarded|give|gave|pass|reply|replied|write|wrote|report"
+    r"|reported|refer|referred|explain|explained|mention|mentioned) (?:it |this |that )?to))"
+    r"[ \t]+$")
+_BEFORE_WEAK = re.compile(r"(?i:\b(?:with|by|for|per))[ \t]+$")  # not "from", "to": places
+_HUMAN = (r"called|calls|rang|phoned|texted|e-?mailed|messaged|wrote|writes|replied|replies|said"
+          r"|joined|complained|thinks|thought|feels|felt|wants|wanted|needs|asked|asks|told"
+          r"|tells|apologi[sz]ed|forgot|promised|is on leave|is off sick|was discharged"
+          r"|was admitted|and I\b|and me\b")
+_AFTER_PERSON = re.compile(  # what only people do: for words that no list knows
+    r"^[ \t]+(?:(?:has|had|will|just|also|then|already|again|never|still)[ \t]+)?(?:called"
+    r"|rang|phoned|texted|joined|complained|thinks|feels|felt|apologi[sz]ed|forgot|promised"
+    r"|is on leave|is off sick|was discharged|was admitted|and I\b|and me\b)\b")
+_AFTER_HUMAN = re.compile(rf"^(?:['’]s)?[ \t]+(?:(?:has|had|will|just|also|then|already"
+                          rf"|again|never|still)[ \t]+)?(?:{_HUMAN})\b")
+_AFTER_WEAK = re.compile(
+    r"^(?:['’]s\b|[ \t]+(?:says|confirmed|mentioned|explained|signed|sent|paid|agreed"
+    r"|approved|reviewed|presented|visited|left|arrived|disputes|disputed|reported|requested"
+    r"|prefers|noticed|suggested|is|was|has|had|will|would|can|could|should|did|does"
+    r"|who)\b)")
+_PLACE_BEFORE = re.compile(r"(?:(?i:\b(?:in|at|near|from|to|into|via|across|outside|around"
+                           r"|between|towards?|visit|visited|and))|\d{4,5})[ \t]+$")  # "69007 Lyon"
+_AFTER_BE = re.compile(r"^(?:['’]s\b|[ \t]+(?:is|was|has|had|will|would|who)\b)")
+# Before a place or a company rather than a person: "in Praha", "works for Canali".
+_ARTICLE = re.compile(r"(?i:\b(?:the|a|an|in|at|near|into|on|via|across|outside|visit"
+                      r"|visited|around|between|towards?|(?:works?|worked|working) (?:for|at)"
+                      r"|St|Ste|Mt|Ft)\.?[ \t]+$|\b(?:the|a|an|this|that|your|my|our|his|her"
+                      r"|their)[ \t]+[a-z]+[ \t]+$)")  # "the email Homeport sent"
 
 
 @functools.cache
 def _list(name: str) -> frozenset[str]:
     lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
+    start = 0
+    while start < len(lines) and lines[start].startswith("#"):  # the notice heads the file
+        start += 1
+    return frozenset(lines[start:]) - {""}
 
 
 @functools.cache
 def _places() -> tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
     """One-word places, and places of several words by their first word."""
     single, multi = set(), defaultdict(list)
-    for place in _list("places.txt"):
+    for place in _list("places.txt") | {c for c in _list("cities.txt") if " " in c}:
         words = tuple(place.split())
         if len(words) == 1:
             single.add(place)
@@ -143,11 +225,28 @@ def _places() -> tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
                                for k, v in multi.items()}
 
 
+@functools.cache
+def _trigrams() -> dict[str, float]:
+    """name_trigrams.txt: trigram -> how much likelier in a name than in an English word."""
+    return {g: float(x) for g, _, x in (line.partition("\t")
+                                         for line in _list("name_trigrams.txt"))}
+
+
+def name_likeness(word: str) -> float:
+    """Mean trigram score of `word`: above 0 it is spelled more like the listed names than
+    like English words ("Tesfaye" 0.3, "Oluwaseun" 1.4; "Postgres" -1.0, "Copilot" -0.7)."""
+    scores = _trigrams()
+    w = "^" + fold(word).lower() + "$"
+    grams = [w[i : i + 3] for i in range(len(w) - 2)]
+    return sum(scores.get(g, scores[""]) for g in grams) / max(len(grams), 1)
+
+
 def load() -> None:
     """Read the lists (once); detection reads them on first use otherwise."""
-    for name in ("first_names.txt", "surnames.txt", "common_words.txt"):
+    for name in ("first_names.txt", "surnames.txt", "common_words.txt", "cities.txt"):
         _list(name)
     _places()
+    _trigrams()
 
 
 def fold(word: str) -> str:
@@ -191,8 +290,112 @@ def _common(word: str) -> bool:
 
 
 def _place_word(word: str) -> bool:
-    """A one-word place that is no surname ("Italy", "Texas"; not "Jordan", "Washington")."""
-    return word in _places()[0] and not _surname(word)
+    """A one-word place that is no surname ("Italy", "Texas"; not "Jordan", "Washington"),
+    or a town that is no name either ("Praha"; not "Florence", "Lincoln")."""
+    return ((word in _places()[0] and not _surname(word))
+            or (word in _list("cities.txt") and not _surname(word) and not _first(word)))
+
+
+def _city(word: str) -> bool:
+    return word in _places()[0] or word in _list("cities.txt")
+
+
+def is_place(text: str) -> bool:
+    """Whether `text` names a country, state, time zone city or town ("Sri Lanka")."""
+    words = tuple(text.split())
+    return bool(words) and (text in _list("cities.txt") or text in _places()[0]
+                            or words in _places()[1].get(words[0], ()))
+
+
+def street_spans(text: str) -> list[tuple[int, int]]:
+    """Street names: after a street word ("avenue Jean Jaurès") or by their ending
+    ("Nørrebrogade", "Hauptstraße"); they are places, not people."""
+    spans = []
+    for m in _STREET.finditer(text):
+        if m.group("one") and _common(m.group("one")):
+            continue  # "Brigade", "Renegade"
+        start = m.start()
+        while text[start] in " \t":
+            start += 1
+        head, name = text[start:m.start("name")].rstrip(". \t"), m.group("name")
+        if (m.group("name") and re.fullmatch(_STREET_AMBIGUOUS, head.capitalize())
+                and _common(name.split()[0])):
+            continue  # "Place Order 2 times"
+        spans.append((start, m.end()))
+    return spans
+
+
+def context_pairs(text: str) -> list[tuple[int, int]]:
+    """Two or three capitalised words that no list knows (or a known given name last: "Hilmi
+    Kurt") where the sentence marks a person: "with", "by", "for" or a person's verb before
+    or after ("Lutgard Plauk called"). Never English words, places or words of _STOP."""
+    spans = []
+    for run in _RUN.finditer(text):
+        words = run.group().split()
+        if not 2 <= len(words) <= 3 or any(
+                w in _STOP or w in _LANGUAGES or _binds(w) or _common(w) or _city(w) or len(w) < 2
+                or w.lower() in _PARTICLES or w.endswith(".") for w in words):
+            continue
+        if any(_first(w) and _surname(w) for w in words[:-1]) or _first(words[0]):
+            continue  # gazetteer_spans judges pairs that begin with a known given name
+        before, after = text[max(0, run.start() - 30):run.start()], text[run.end():run.end() + 40]
+        if _ARTICLE.search(before) or _AFTER_NOT.match(after):
+            continue
+        if " ".join(words) in _list("cities.txt") or tuple(words) in _places()[1].get(
+                words[0], ()):
+            continue  # "Burkina Faso"
+        if (_BEFORE_STRONG.search(before) or _BEFORE_WEAK.search(before)
+                or _AFTER_HUMAN.match(after) or _AFTER_BE.match(after)):
+            spans.append(run.span())
+    return spans
+
+
+def plausible_one_word_name(word: str, marker: str = "role") -> bool:
+    """Whether one word after a title or role noun can be a name. After a clear title
+    (`marker` "title") any word but a calendar word or title ("Mrs Brown", "Mr. Hall"; not
+    "Dr. Monday"); after one that is also a word ("ambiguous": "pan", "don", "Sri") only a
+    listed name ("Sri Lanka" is none); after a role a listed name, or a word that is no
+    English word and no country or state ("the client Wojciech"; not "the client Portal")."""
+    word = word.rstrip(".,'’")
+    if len(word) < 2 or (word in _STOP and not _surname(word)):
+        return False
+    if marker == "title":
+        return True
+    listed = _first(word) or _surname_like(word)
+    return listed or (marker == "role" and not (_common(word) or word in _places()[0]))
+
+
+def single_spans(text: str) -> list[tuple[int, int]]:
+    """One capitalised word that the sentence marks as a person (see _BEFORE_STRONG, _HUMAN).
+
+    A listed given name or surname (or one with a surname ending) that is no English word and
+    no place needs a little context ("with Wojciech", "Takahashi said"); a word that no list
+    knows, an English word ("Will") or a town ("Lincoln") needs a human one ("Tesfaye joined
+    the call", "ask Lincoln"). Never after an article or a place preposition ("in Praha")."""
+    spans = []
+    for m in _LONE.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        if (word in _STOP or word in _LANGUAGES or _binds(word) or len(word) < 3
+                or word in _places()[0]):
+            continue
+        listed, common = _first(word) or _surname_like(word), _common(word)
+        if common and not listed:  # "The", "Please": most capitalised words end here
+            continue
+        before, after = text[max(0, start - 30):start], text[end:end + 40]
+        previous = _PREVIOUS.search(before)
+        if previous and (_binds(previous[1]) or not (_common(previous[1])
+                                                     or previous[1] in _STOP)):
+            continue  # the last word of a longer capitalised run: gazetteer_spans' part
+        if _ARTICLE.search(before) or _AFTER_NOT.match(after):
+            continue
+        human = bool(_BEFORE_STRONG.search(before) or _AFTER_HUMAN.match(after))
+        if not listed:  # software is asked and thanked too ("ask Copilot"), but joins no calls
+            human = bool(_AFTER_PERSON.match(after)) or (
+                human and name_likeness(word) >= _NAME_LIKE)
+        if human or ((_first(word) or _surname(word)) and not common and not _city(word)
+                     and (_BEFORE_WEAK.search(before) or _AFTER_WEAK.match(after))):
+            spans.append((start, end))
+    return spans
 
 
 def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
@@ -205,8 +408,16 @@ def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
     words = [w for w in (w.strip(".,'’") for w in text.split()) if w]
     if not words:
         return True
-    if all(len(w) <= 1 or (_common(w) and not _first(w) and not _surname(w)) for w in words):
-        return True
+    if all(len(w) <= 1 or (_common(w) and not _first(w) and not _surname(w))
+           or w.capitalize() in _STOP or w in _ARTICLES for w in words):
+        return True  # "Exhibit B.", "La Sra", "Il signor"
+    places = _places()[1]
+    if len(words) > 1 and (" ".join(words) in _list("cities.txt") or tuple(words) in places.get(
+            words[0], ())):
+        return True  # "Castelo Branco", "Nowa Sarzyna"
+    if len(words) == 1 and _city(words[0]) and _PLACE_BEFORE.search(
+            context[max(0, start - 30) : start]):
+        return True  # "grew up in Córdoba"
     if words[-1] in _HEADS and not _surname(words[-1]):
         return True
     if len(words) > 1:

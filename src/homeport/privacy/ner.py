@@ -3,8 +3,12 @@
 spaCy is imported and the model loaded lazily (`load()`), once; only the components the
 entity recogniser needs run. The small English model misses many names, above all names
 from outside its (mostly American news) training data, so cheap rules add names where the
-text itself says a name follows (`name_spans`), and words in capitals are shown to the model
-in title case ("JANE DOE" as "Jane Doe"; same length, so offsets hold).
+text itself says a name follows (`name_spans`: titles in several languages, "Herr Müller",
+"La Sra. Pérez", "pan Kowalski", "dhr. Jansen", role nouns, labels, greetings), and words in
+capitals are shown to the model in title case ("JANE DOE" as "Jane Doe"; same length, so
+offsets hold). `homeport.privacy.names` adds names from lists and context, and streets,
+which become LOCATION findings even where they are named after a person ("rue Victor Hugo").
+A title is no part of the name found ("Herr Müller" -> "Müller").
 """
 
 from __future__ import annotations
@@ -26,16 +30,27 @@ _MAX_CHARS = 100_000  # longer texts go through spaCy in pieces of about this si
 _LATIN = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]  # Latin-1, Extended-A/B, Additional
 _UP = "A-Z" + "".join(c for c in map(chr, _LATIN) if c.isupper())
 _LOW = "a-z" + "".join(c for c in map(chr, _LATIN) if c.islower())
-_WORD = rf"[{_UP}][{_LOW}]+(?:['\-][{_UP}]?[{_LOW}]+)*|[{_UP}]'[{_UP}][{_LOW}]+"  # O'Brien
+_WORD = rf"[{_UP}][{_LOW}]+(?:['’\-][{_UP}]?[{_LOW}]+)*|[{_UP}]['’][{_UP}][{_LOW}]+"  # O'Brien
 _PARTICLE = r"(?:(?:de|da|van|von|der|den|del|dos|di|le|la|bin|ibn|al)[ \t]+)"  # van Dijk
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:[A-Z]\.[ \t]*)?{_PARTICLE}?(?:{_WORD})){{0,3}}"
 _FULL = rf"(?:{_WORD})(?:[ \t]+(?:[A-Z]\.[ \t]*)?{_PARTICLE}?(?:{_WORD})){{1,3}}"
 _INVERTED = rf"(?:{_WORD}),[ \t]+(?:{_WORD})(?:[ \t]+[A-Z]\.)?"  # Doe, Jane
+# Titles in several languages (case-insensitive: "pan", "signor", "madame" are written in
+# lower case inside a sentence).
+_TITLES = (r"(?i:(?:dr|mr|mrs|ms|mx|miss|prof|professor|sir|dame|rev|revd|capt|sgt|judge|nurse"
+           r"|doctor|herr|frau|fr|hr|fru|mme|mlle|mmes|madame|mademoiselle|monsieur|sr|sra|srta"
+           r"|señor|señora|señorita|don|doña|dra|signor|signora|signorina|sig|sig\.ra|sig\.na"
+           r"|dott|dott\.ssa|ing|avv|pan|pani|panu|pana|panią|panem|dhr|mevr|mw|ir|drs|mgr"
+           r"|mudr|judr|bc|kyrios|kyria|bay|bayan|shri|sri|smt)\.?)")
+_LEADING_TITLE = re.compile(rf"(?:(?:La|El|Il|Le|Der|Die|The)[ \t]+)?(?:{_TITLES}|M\.)[ \t]+")
+_TRAILING_TITLE = re.compile(r"(?<=\w)[ \t]+(?:Bey|Hanım|Hanim|Efendi)$")
 _RULES = tuple(re.compile(rx) for rx in (
-    # honorifics: Dr. Okafor, Mrs. Lindqvist, Mr. and Mrs. Smith
-    r"\b(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame|Rev|Revd|Capt|Sgt|Judge|Nurse|Herr"
-    r"|Frau|Mme|Mlle)\.?[ \t]+(?:(?:and|&)[ \t]+(?:Mrs?|Ms)\.?[ \t]+)?"
+    # honorifics: Dr. Okafor, Mrs. Lindqvist, Mr. and Mrs. Smith, Herr Müller, La Sra. Pérez,
+    # pan Kowalski, dhr. Jansen
+    rf"(?<![\w.]){_TITLES}[ \t]+(?:(?:and|&)[ \t]+(?:Mrs?|Ms)\.?[ \t]+)?"
     rf"(?P<name>{_PARTICLE}?{_NAME})",
+    rf"(?<![\w.])M\.[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD})?)",  # M. Dupont
+    rf"(?P<name>\b{_WORD})(?:-(?:san|sama|sensei)\b|[ \t]+(?:Bey|Hanım|Hanim|Efendi)\b)",
     # field labels: "Patient: Jane Doe", "Name: Doe, Jane", "Beneficiary: ..."
     r"(?:^|(?<=[\s(\[\"']))(?i:(?:patient|full|client|customer|account|card|legal|first|last)?"
     r"[ \t]?name|patient|client|customer|applicant|employee|claimant|defendant|plaintiff"
@@ -43,12 +58,16 @@ _RULES = tuple(re.compile(rx) for rx in (
     r"|guarantor|tenant|landlord|witness|requester|attn|attention|from|to|cc|signed|signature"
     r"|contact|guardian|next of kin|emergency contact|physician|provider|author|owner)"
     rf"[ \t]*:[ \t]*(?P<name>{_INVERTED}|{_FULL})",
-    # a role noun before a full name: "my colleague Jane Doe", "Client Rhea Reyes (SSN ...)"
-    r"\b(?i:patient|client|customer|tenant|landlord|employer|employee|witness|defendant"
-    r"|plaintiff|claimant|applicant|counsel|attorney|lawyer|supplier|vendor|contractor|guardian"
-    r"|daughter|son|wife|husband|mother|father|sister|brother|colleague|manager|physician"
-    r"|surgeon|nurse|agent|beneficiary|cardholder|holder|payee|recipient|member|student"
-    rf"|signed by|authored by|c/o)[ \t]+(?P<name>{_FULL})",
+    # a role noun before a name: "my colleague Jane Doe", "Client Rhea Reyes (SSN ...)",
+    # "the patient Wojciech", "Kollegin Schmidt"
+    r"\b(?i:patient|patientin|patiente|paziente|paciente|pacjent|pacjentka|client|cliente"
+    r"|klient|klientin|customer|tenant|landlord|employer|employee|witness|defendant"
+    r"|plaintiff|claimant|applicant|counsel|attorney|lawyer|supplier|contractor|guardian"
+    r"|daughter|son|wife|husband|mother|father|sister|brother|colleague|coworker|co-worker"
+    r"|kollege|kollegin|collègue|collega|colega|manager|boss|physician|surgeon|nurse"
+    r"|midwife|therapist|dentist|pharmacist|caregiver|carer|intern|trainee|assistant|secretary"
+    r"|agent|beneficiary|cardholder|payee|recipient|student|friend|neighbou?r|cousin|uncle"
+    rf"|aunt|nephew|niece|signed by|authored by|c/o)[ \t]+(?P<name>{_NAME})",
     # greetings, sign-offs, introductions
     rf"\b(?:Dear|Hi|Hello)[ \t]+(?P<name>{_NAME})[ \t]*[,:!\n]",
     r"\b(?:Regards|Best regards|Kind regards|Sincerely|Yours sincerely|Yours truly|Thanks"
@@ -64,6 +83,12 @@ _RULES = tuple(re.compile(rx) for rx in (
     # legal captions: "Roe v. Wade"
     rf"(?P<name>\b{_FULL})[ \t]+vs?\.[ \t]+(?P<name2>{_FULL})",
 ))
+_TITLE_RULES = 3  # the first three rules: a title before or after the name
+# Titles that are no ordinary word (after "pan", "don", "Sri" a name must be a listed one).
+_CLEAR_TITLES = frozenset(re.findall(r"\S+", """mr mrs ms mx miss dr prof professor sir dame
+rev revd capt sgt judge nurse doctor herr frau mme mlle mmes madame mademoiselle monsieur
+sra srta señor señora señorita signor signora signorina sig.ra sig.na dott.ssa dhr mevr"""))
+_CAPITAL_TITLES = frozenset(("pan", "pani", "panu", "pana", "panią", "panem", "sr", "dra", "dott"))
 # Capitalised words that follow a label, role or greeting but are not names.
 _NOT_NAMES = frozenset((
     "The", "This", "That", "These", "Sir", "Madam", "Team", "All", "Everyone", "Customer",
@@ -117,20 +142,31 @@ class NerDetector:
                 doc = self._nlp(piece)
             for e in doc.ents:
                 name = e.text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
-                if (e.label_ in _LABELS and name and not name[0].islower()
-                        and name not in _NOT_NAMES and not _NOT_A_NAME_TEXT.search(name)
-                        and not (e.label_ == "PERSON" and names.doubtful_person(
-                            name, piece, e.start_char))):
-                    start = offset + e.start_char
-                    found.append(Finding(_LABELS[e.label_], start, start + len(name), _SCORE))
-        found = _add_names(name_spans(shown) + names.gazetteer_spans(shown), found)
-        return _add_names(_repeats(shown, found), found)
+                lead = _LEADING_TITLE.match(name) if e.label_ == "PERSON" else None
+                skip = lead.end() if lead and lead.end() < len(name) else 0  # "Herr Müller"
+                name = name[skip:]
+                if e.label_ == "PERSON" and (tail := _TRAILING_TITLE.search(name)):
+                    name = name[: tail.start()]  # "Ayşe Hanım"
+                if (e.label_ not in _LABELS or not name or name[0].islower()
+                        or name in _NOT_NAMES or _NOT_A_NAME_TEXT.search(name)):
+                    continue
+                label = _LABELS[e.label_]
+                if label == PERSON and names.doubtful_person(name, piece, e.start_char + skip):
+                    if not names.is_place(name):
+                        continue
+                    label = LOCATION  # "69007 Lyon", "Castelo Branco"
+                start = offset + e.start_char + skip
+                found.append(Finding(label, start, start + len(name), _SCORE))
+        found = _add_names(name_spans(shown) + names.gazetteer_spans(shown)
+                           + names.single_spans(shown) + names.context_pairs(shown), found)
+        found = _add_names(_repeats(shown, found), found)
+        return _streets(names.street_spans(shown), found)
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of names that the text itself introduces as names (see _RULES)."""
     spans = []
-    for rx in _RULES:
+    for i, rx in enumerate(_RULES):
         for m in rx.finditer(text):
             for group in ("name", "name2"):
                 if group not in rx.groupindex:
@@ -138,9 +174,26 @@ def name_spans(text: str) -> list[tuple[int, int]]:
                 words = list(_TOKEN.finditer(text, m.start(group), m.end(group)))
                 while words and words[-1].group().rstrip(",") in _NOT_NAMES:
                     words.pop()
-                if words and words[0].group().rstrip(",") not in _NOT_NAMES:
-                    spans.append((words[0].start(), words[-1].end()))
+                if not words or words[0].group().rstrip(",") in _NOT_NAMES:
+                    continue
+                if i == 0 and names.is_place(text[m.start() : words[-1].end()]):
+                    continue  # "Sri Lanka", "Don Benito"
+                if len(words) == 1 and not names.plausible_one_word_name(
+                        words[0].group(), _marker(i, text[m.start() : m.start(group)])):
+                    continue  # "Dr. Monday", "Sri Lanka", "the client Portal"
+                spans.append((words[0].start(), words[-1].end()))
     return spans
+
+
+def _marker(rule: int, before: str) -> str:
+    """What marks a one-word name: a clear "title", an "ambiguous" one or a "role"."""
+    if rule >= _TITLE_RULES:
+        return "role"
+    title = before.strip().split()[0].rstrip(".").lower() if before.strip() else ""
+    clear = title in _CLEAR_TITLES or (title in _CAPITAL_TITLES and before.strip()[0].isupper())
+    if rule == 1:  # "M. Dupont"; "M." is also a list letter ("M. Delete any section")
+        return "role"
+    return "title" if clear or rule > 0 else "ambiguous"
 
 
 def _repeats(text: str, found: list[Finding]) -> list[tuple[int, int]]:
@@ -176,6 +229,19 @@ def _add_names(spans: list[tuple[int, int]], found: list[Finding]) -> list[Findi
         found.insert(at, Finding(PERSON, start, end, _SCORE))
         starts.insert(at, start)
     return found
+
+
+def _streets(spans: list[tuple[int, int]], found: list[Finding]) -> list[Finding]:
+    """Street names are places: a street replaces the findings it overlaps ("rue Victor
+    Hugo" is no person) unless a finding reaches beyond it on both sides."""
+    for start, end in spans:
+        inside = [f for f in found if f.start < end and start < f.end]
+        if any(f.start < start and f.end > end for f in inside):
+            continue
+        found = [f for f in found if f not in inside]
+        found.append(Finding(LOCATION, min([start, *(f.start for f in inside)]),
+                             max([end, *(f.end for f in inside)]), _SCORE))
+    return sorted(found, key=lambda f: f.start)
 
 
 def _pieces(text: str) -> list[tuple[int, str]]:
