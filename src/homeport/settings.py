@@ -246,8 +246,9 @@ class PrivacyConfig(_Strict):
                                      description="Regions whose national phone formats count.")
     sensitivity: dict[str, Level] = Field(
         default_factory=dict, description="Entity type -> sensitivity, overriding the defaults "
-        "(SSN, MRN, CREDIT_CARD, IBAN, API_KEY restricted; PERSON, ADDRESS, EMAIL, PHONE, "
-        "DATE_OF_BIRTH confidential; LOCATION, IP internal).")
+        "(SSN, MRN, CREDIT_CARD, IBAN, API_KEY, the national identifiers, PASSPORT and "
+        "DRIVER_LICENSE restricted; PERSON, ADDRESS, EMAIL, PHONE, DATE_OF_BIRTH confidential; "
+        "LOCATION, IP internal).")
     team_sensitivity: dict[str, Level] = Field(
         default_factory=dict, description="Team -> the least sensitivity of its requests.")
     queue_timeout_s: float = Field(
