@@ -217,3 +217,34 @@ def test_a_value_split_around_a_reply_is_found() -> None:
     assert texts[0][found[0][0].start:found[0][0].end] == raw[:8]
     assert texts[2][found[2][0].start:found[2][0].end] == raw[8:]
     assert found[1] == [] and found[3] == []
+
+
+# -- identifiers split anywhere, next to the word that names them -----------------------------
+
+def _split_anywhere(value: str, sep: str, r: random.Random) -> str:
+    cuts = sorted(r.sample(range(1, len(value)), 3))
+    pieces = [value[a:b] for a, b in zip([0, *cuts], [*cuts, len(value)], strict=True)]
+    return sep.join(pieces)
+
+
+@pytest.mark.parametrize("sep", ["/", ".", "-", "\n", " / "])
+def test_national_identifiers_split_anywhere_with_their_name(sep: str) -> None:
+    from tests.privacy.test_national_ids import gen_bsn, gen_nhs, gen_nie, gen_pesel, gen_sin
+
+    r = random.Random(sep)
+    cases = [("UK_NHS", "NHS number: {}", gen_nhs(r)),
+             ("NL_BSN", "please file {} as the BSN of this client", gen_bsn(r)),
+             ("CA_SIN", "{} is my social insurance number", gen_sin(r)),
+             ("PL_PESEL", "PESEL {}", gen_pesel(r)),
+             ("ES_NIE", "NIE: {}", gen_nie(r)),
+             ("SSN", "social security number {}", "219456780")]
+    for kind, template, raw in cases:
+        value = _split_anywhere(raw.replace("-", ""), sep, r)
+        assert kind in types_at(template.format(value), value), (kind, value)
+        assert types_at(f"order {value} shipped", value) <= {"PHONE"}, (kind, value)
+
+
+def test_encoded_identifier_keeps_the_words_around_it() -> None:
+    value = base64.b64encode(b"219456780").decode()
+    assert types_at(f"my SSN: {value} thanks", value) == {"SSN"}
+    assert types_at(f"batch {value} done", value) == set()

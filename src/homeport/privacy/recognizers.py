@@ -31,6 +31,7 @@ from homeport.privacy.entities import (
     NATIONAL_ID_TYPES,
     SSN,
 )
+from homeport.privacy.compacted import find_compacted
 from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
 from homeport.privacy.normalize import normalize
@@ -197,8 +198,13 @@ class PatternDetector:
                                        f.end - len(window) + min(len(text), end + WINDOW),
                                        f.score))
         for start, end, decoded in encoded_tokens(text):
+            # the decoded value read in place, so the words around it still count
+            before, after = text[max(0, start - WINDOW) : start], text[end : end + WINDOW]
+            inner = normalize(decoded).text
+            lo, hi = len(before), len(before) + len(inner)
             out.extend(Finding(f.type, start, end, f.score)
-                       for f in self._scan(normalize(decoded).text))
+                       for f in self._scan(before + inner + after)
+                       if f.start < hi and f.end > lo)
         return _resolve(out)
 
     def _scan(self, text: str) -> list[Finding]:
@@ -213,6 +219,7 @@ class PatternDetector:
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
         find_national_ids(text, low, out)
+        find_compacted(text, low, out)
         return out
 
     # -- e-mail and IPv6: seeded by one character -------------------------------------------

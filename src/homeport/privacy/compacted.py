@@ -1,0 +1,72 @@
+"""Identifiers split anywhere (separators between any two characters, a line break, invisible
+characters) next to the word that names them: the separators are dropped and the check digits
+decide. "my SSN is 607/90/5347", "NHS number: 471.707.8683", "store 1500.67.793 as the BSN",
+"NIE Y/6925322/J". A context word before or after the value is required, so the grouping
+does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from homeport.privacy.entities import ES_DNI, ES_NIE, SSN, UK_NINO
+from homeport.privacy.national_ids import _ES_CTX, _NINO_BAD, _NINO_CTX, _SPECS, dni_letter
+from homeport.privacy.validators import ssn_valid
+from homeport.types import Finding
+
+# Digits with up to two separators between any two of them, and a letter after (DNI, NIE, NINO)
+_CANDIDATE = re.compile(r"[0-9](?:[ .\-/\n]{0,3}[0-9]){5,18}(?:[ .\-/\n]{0,3}[A-Za-z](?![A-Za-z]))?")
+_SEPARATORS = re.compile(r"[ .\-/\n]+")
+_LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
+_SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
+_SCORE = 0.95
+_AROUND = 50  # how far before and after the value the word that names it may stand
+
+
+def find_compacted(text: str, low: str, out: list[Finding]) -> None:
+    for m in _CANDIDATE.finditer(text):
+        start, end = m.span()
+        if start > 0 and text[start - 1].isdigit():
+            continue
+        compact = _SEPARATORS.sub("", m.group())
+        around = (max(0, start - _AROUND), min(len(text), end + _AROUND))
+        letter = compact[-1] if compact[-1].isalpha() else ""
+        digits = compact[:-1] if letter else compact
+        before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
+        found = _lettered(text, low, digits, letter.upper(), before, start, end, around)
+        if found is None and not letter:
+            found = _numeric(low, digits, start, end, around)
+        if found is not None:
+            out.append(found)
+
+
+def _numeric(low: str, digits: str, start: int, end: int,
+             around: tuple[int, int]) -> Finding | None:
+    if len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]) \
+            and _SSN_CTX.search(low, *around):
+        return Finding(SSN, start, end, _SCORE)
+    for spec in _SPECS.get(len(digits), ()):
+        if spec.valid(digits) and spec.context.search(low, *around):
+            return Finding(spec.type, start, end, _SCORE)
+    return None
+
+
+def _lettered(text: str, low: str, digits: str, letter: str, before: re.Match[str] | None,
+              start: int, end: int, around: tuple[int, int]) -> Finding | None:
+    if not _ES_CTX.search(low, *around) and not _NINO_CTX.search(low, *around):
+        return None
+    prefix = "".join(g for g in (before.groups() if before else ()) if g).upper()
+    head = before.start() if before else start
+    if len(digits) == 8 and letter and dni_letter(int(digits)) == letter:
+        return Finding(ES_DNI, start, end, _SCORE)
+    if len(digits) == 7 and letter and prefix[-1:] in ("X", "Y", "Z") and \
+            dni_letter(int(str("XYZ".index(prefix[-1])) + digits)) == letter:
+        at = start - 1
+        while text[at] in " .-/\n":  # back to the X, Y or Z
+            at -= 1
+        return Finding(ES_NIE, at, end, _SCORE)
+    if len(digits) == 6 and len(prefix) == 2 and letter in ("", "A", "B", "C", "D") and \
+            prefix not in _NINO_BAD and _NINO_CTX.search(low, *around) and \
+            prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV":
+        return Finding(UK_NINO, head, end, _SCORE)
+    return None
