@@ -1,4 +1,4 @@
-"""Dates of birth in the languages Homeport's users write in; other dates stay unflagged."""
+"""Dates of birth, record and document numbers in the languages Homeport's users write in."""
 
 from __future__ import annotations
 
@@ -40,3 +40,17 @@ def test_date_of_birth(text: str, date: str) -> None:
 ])
 def test_other_dates_are_not_birth_dates(text: str) -> None:
     assert [f for f in detector.detect(text) if f.type == "DATE_OF_BIRTH"] == []
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ('{"identifier": [{"system": "mrn", "value": "74-705411"}]}', "74-705411", "MRN"),
+    ("Fallnummer: 2023-004512 (Station 4B)", "2023-004512", "MRN"),
+    ("N° de dossier : A1234567", "A1234567", "MRN"),
+    ("Journalnummer 88123456", "88123456", "MRN"),
+    ("Número de historia clínica: 4456789", "4456789", "MRN"),
+    ("Numéro de passeport n° 18AB23456 délivré à Lyon", "18AB23456", "PASSPORT"),
+])
+def test_record_and_document_numbers_in_other_languages(text: str, value: str, kind: str) -> None:
+    start = text.index(value)
+    assert (kind, start, start + len(value)) in [(f.type, f.start, f.end)
+                                                 for f in detector.detect(text)]

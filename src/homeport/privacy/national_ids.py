@@ -405,7 +405,7 @@ _NUMBER_WORD = re.compile(r"[\s\-]?(?:n(?:umber|ummer|o|r)\b|#|:)")
 _FILLER = (r"(?:number|num|nummer|numéro|numero|número|numer|nr|no|n°|id|is|was|of|the|my|de|du"
            r"|del|di|van|ist|est|es|è|är|er)")
 _DOC_VALUE = re.compile(
-    rf"(?:[\s:#.\-=]*{_FILLER}\b)*[\s:#.\-=(]*"
+    rf"(?:[\s:#.\-=]*{_FILLER}(?!\w))*[\s:#.\-=(]*"
     r"([a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){5,19})(?![\w\-]|\.\w)")
 _DATE_LIKE = re.compile(r"\d{1,4}-\d{1,2}-\d{1,4}")
 

@@ -112,6 +112,19 @@ _KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("pt. id", "mrn", r"pt\. id\b"),
         ("chart", "mrn", r"chart[ _\-]?(?:number|no\b\.?|#|id\b)"),
         ("hospital", "mrn", r"hospital[ _\-]?(?:number|no\b\.?|id\b)"),
+        # other languages: Fallnummer, Patientennummer, numéro de dossier, IPP, historia
+        # clínica, cartella clinica, patiëntnummer, journalnummer, numer pacjenta
+        ("fall", "mrn", r"fall(?:nummer|[ \-]?nr\b\.?)"),
+        ("patient", "mrn", r"patient(?:en)?(?:nummer|nr\b\.?|[ \-]id\b)"),
+        ("patiënt", "mrn", r"patiënt(?:nummer|nr\b\.?)"),
+        ("dossier", "mrn", r"dossier(?:nummer|[ \-]?nr\b\.?| médical| patient)"),
+        ("de dossier", "mrn", r"de dossier\b"),
+        ("ipp", "mrn", r"ipp\b"),
+        ("historia", "mrn", r"historia cl[ií]nica|historia\b"),
+        ("nhc", "mrn", r"nhc\b"),
+        ("cartella", "mrn", r"cartella(?: clinica)?\b"),
+        ("journal", "mrn", r"journal(?:nummer|[ \-]?nr\b\.?)"),
+        ("pacjenta", "mrn", r"pacjenta\b"),
         ("ssn", "ssn", r"ssn\b"),
         ("ss#", "ssn", r"ss#"),
         ("social security", "ssn", r"social security"),
@@ -126,7 +139,8 @@ _KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     )
 )
 _MRN_AFTER = re.compile(
-    r"(?:\s*(?:number|num\b|no\b\.?|#))?\s*(?:\(mrn\))?\s*[:#=\-]?\s*(?:is\s+|of\s+)?"
+    r"(?:\s*(?:number|num\b|no\b\.?|nr\b\.?|n°|#))?\s*(?:\(mrn\))?\s*[\"']?\s*[:#=\-,]?\s*"
+    r"(?:[\"']?value[\"']?\s*:\s*)?[\"']?(?:is\s+|of\s+|ist\s+|est\s+)?"
     r"([A-Za-z0-9][A-Za-z0-9\-]{4,14}[A-Za-z0-9])(?![\w\-])",
     re.I,
 )
@@ -141,7 +155,8 @@ _PHONE_CTX = re.compile(
 _NEG_CTX = re.compile(
     r"(?:\b(?:order|invoice|ref|reference|tracking|account|acct|ticket|case|file|serial|sku"
     r"|isbn|imei|transaction|confirmation|booking|policy|claim|po|id|code|version|build|patent"
-    r"|part|mrn|record|patient|chart|member|customer|routing)\b|#)"
+    r"|part|mrn|record|patient|chart|member|customer|routing|fallnummer|patientennummer"
+    r"|journalnummer|dossier|ipp|nhc)\b|#)"
     r"(?:\s*(?:number|num|no|nr|id|code)\b\.?)*[\s:#=(]*(?:is\s+)?$"
 )
 # 2.24.33.22838 is a version; phone numbers with dots look like 415.555.2671, 06.12.34.56.78
