@@ -31,6 +31,7 @@ from homeport.privacy.entities import (
     NATIONAL_ID_TYPES,
     SSN,
 )
+from homeport.privacy.columns import cells_below
 from homeport.privacy.compacted import find_compacted
 from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
@@ -167,6 +168,8 @@ _SPLIT = re.compile(r"\S+")
 _SECRET_KINDS = ("password", "secret", "key")
 _NO_TRUNK_MOBILE = ("IN",)  # regions whose mobiles are commonly written without the leading 0
 _NOT_DIGIT = re.compile(r"\D")
+_COLUMN_KINDS = ("birth", "mrn", "ssn")
+_SSN_CELL = re.compile(r"(\d{3})([ \-.]?)(\d{2})\2(\d{4})")
 # Types read in views where line breaks inside identifiers are gone (checksums or strict shapes)
 _STRONG_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, API_KEY, *NATIONAL_ID_TYPES))
 
@@ -437,6 +440,22 @@ class PatternDetector:
             m = _SSN_AFTER.match(text, end)
             if m is not None and ssn_valid(m.group(1), m.group(3), m.group(4)):
                 out.append(Finding(SSN, m.start(1), m.end(4), 0.95 if m.group(2) else 0.85))
+        if "\n" in text[end:] and kind in _COLUMN_KINDS:
+            _column(text, kind, start, end, out)
+
+
+def _column(text: str, kind: str, start: int, end: int, out: list[Finding]) -> None:
+    """The values in a table column whose header is the keyword ("dob", "MRN", "SSN")."""
+    for a, b in cells_below(text, start, end):
+        value = text[a:b]
+        if kind == "birth":
+            if _DATE.fullmatch(value) and plausible_date(value):
+                out.append(Finding(DATE_OF_BIRTH, a, b, 0.85))
+        elif kind == "mrn":
+            if _mrn_like(value) and not any(c.isspace() for c in value):
+                out.append(Finding(MRN, a, b, 0.85))
+        elif (m := _SSN_CELL.fullmatch(value)) and ssn_valid(m.group(1), m.group(3), m.group(4)):
+            out.append(Finding(SSN, a, b, 0.9))
 
 
 def _iban(text: str, s: int) -> tuple[Finding | None, int]:

@@ -54,3 +54,16 @@ def test_record_and_document_numbers_in_other_languages(text: str, value: str, k
     start = text.index(value)
     assert (kind, start, start + len(value)) in [(f.type, f.start, f.end)
                                                  for f in detector.detect(text)]
+
+
+def test_values_under_a_column_header_that_names_them() -> None:
+    text = ('name;dob;mrn;ssn\n"Doe, Jane";1985-03-12;A123456;219-45-6780\n'
+            "Bob Roe;12 May 1979;7788991;219 45 6781\n\nversion;date\n2.1;2024-05-01")
+    found = {(f.type, text[f.start:f.end]) for f in detector.detect(text)}
+    assert {("DATE_OF_BIRTH", "1985-03-12"), ("DATE_OF_BIRTH", "12 May 1979"),
+            ("MRN", "A123456"), ("MRN", "7788991"), ("SSN", "219-45-6780"),
+            ("SSN", "219 45 6781")} <= found
+    assert not any(value == "2024-05-01" for _, value in found)
+    table = "| patient | DOB |\n|---|---|\n| Jane | 03/12/1985 |"
+    assert ("DATE_OF_BIRTH", "03/12/1985") in {(f.type, table[f.start:f.end])
+                                               for f in detector.detect(table)}

@@ -1,0 +1,62 @@
+"""Values under a column header that names them: "dob" over a column of dates, "mrn" or "ssn"
+over a column of numbers, in CSV, TSV and Markdown tables pasted into a prompt."""
+
+from __future__ import annotations
+
+_DELIMITERS = (",", ";", "\t", "|")
+MAX_ROWS = 2000
+
+
+def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the cells in the column whose header cell holds text[start:end], when that
+    sits in a delimited header line and the cell is a label (short); else nothing."""
+    head = text.rfind("\n", 0, start) + 1
+    tail = text.find("\n", end)
+    tail = len(text) if tail == -1 else tail
+    line = text[head:tail]
+    delimiter = max(_DELIMITERS, key=line.count)
+    header = _split(line, delimiter)
+    if len(header) < 2:
+        return []
+    column = next((i for i, (a, b) in enumerate(header) if a <= start - head < b), None)
+    if column is None or header[column][1] - header[column][0] > 32:
+        return []
+    cells: list[tuple[int, int]] = []
+    pos = tail + 1
+    while pos < len(text) and len(cells) < MAX_ROWS:
+        stop = text.find("\n", pos)
+        stop = len(text) if stop == -1 else stop
+        row = _split(text[pos:stop], delimiter)
+        if len(row) != len(header):
+            if text[pos:stop].strip(" -|:") == "" and cells == []:  # a Markdown rule
+                pos = stop + 1
+                continue
+            break
+        a, b = row[column]
+        cells.append(_strip(text, pos + a, pos + b))
+        pos = stop + 1
+    return cells
+
+
+def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """Cell spans of one line; a delimiter inside double quotes does not split."""
+    spans, start, quoted = [], 0, False
+    for i, c in enumerate(line):
+        if c == '"':
+            quoted = not quoted
+        elif c == delimiter and not quoted:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(line)))
+    if delimiter == "|":  # | a | b |: the empty cells outside the first and last bar
+        spans = [s for k, s in enumerate(spans)
+                 if not (k in (0, len(spans) - 1) and not line[s[0]:s[1]].strip())]
+    return spans
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in ' "\'':
+        a += 1
+    while b > a and text[b - 1] in ' "\'\r':
+        b -= 1
+    return a, b
