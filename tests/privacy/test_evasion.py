@@ -248,3 +248,17 @@ def test_encoded_identifier_keeps_the_words_around_it() -> None:
     value = base64.b64encode(b"219456780").decode()
     assert types_at(f"my SSN: {value} thanks", value) == {"SSN"}
     assert types_at(f"batch {value} done", value) == set()
+
+
+def test_fiscal_codes_slashed_ibans_and_json_key_context() -> None:
+    from tests.privacy.test_national_ids import gen_cf, gen_nhs
+
+    r = random.Random(7)
+    cf = gen_cf(r)
+    dotted = f"{cf[:3]}.{cf[3:6]}.{cf[6:11]}.{cf[11:]}"
+    assert types_at(f"codice fiscale: {dotted}", dotted) == {"IT_FISCAL_CODE"}
+    slashed = groups(iban_de(), "/")
+    assert types_at(f"IBAN: {slashed} ok", slashed) == {"IBAN"}
+    escaped = "".join(f"\\u{ord(c):04x}" for c in gen_nhs(r))
+    args = f'{{"NHS_no.": "{escaped}"}}'
+    assert types_at(args, escaped) == {"UK_NHS"}

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import re
 
-from homeport.privacy.entities import ES_DNI, ES_NIE, SSN, UK_NINO
-from homeport.privacy.national_ids import _ES_CTX, _NINO_BAD, _NINO_CTX, _SPECS, dni_letter
+from homeport.privacy.entities import ES_DNI, ES_NIE, IT_FISCAL_CODE, SSN, UK_NINO
+from homeport.privacy.national_ids import (
+    _CF,
+    _CF_CTX,
+    _ES_CTX,
+    _NINO_BAD,
+    _NINO_CTX,
+    _SPECS,
+    codice_fiscale_valid,
+    dni_letter,
+)
 from homeport.privacy.validators import ssn_valid
 from homeport.types import Finding
 
 # Digits with up to two separators between any two of them, and a letter after (DNI, NIE, NINO)
 _CANDIDATE = re.compile(r"[0-9](?:[ .\-/\n]{0,3}[0-9]){5,18}(?:[ .\-/\n]{0,3}[A-Za-z](?![A-Za-z]))?")
 _SEPARATORS = re.compile(r"[ .\-/\n]+")
+# 16 letters and digits with separators between some of them (a codice fiscale)
+_CF_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,15}(?:[ .\-/]{1,2}[A-Za-z0-9]{1,14}){1,8}")
 _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
 _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
 _SCORE = 0.95
@@ -30,6 +41,8 @@ def find_compacted(text: str, low: str, out: list[Finding]) -> None:
             continue
         compact = _SEPARATORS.sub("", m.group())
         around = (max(0, start - _AROUND), min(len(text), end + _AROUND))
+        if "_" in low[around[0] : around[1]]:  # "NHS_no", "social_insurance_number" (JSON keys)
+            low = low[: around[0]] + low[around[0] : around[1]].replace("_", " ") + low[around[1]:]
         letter = compact[-1] if compact[-1].isalpha() else ""
         digits = compact[:-1] if letter else compact
         before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
@@ -38,6 +51,16 @@ def find_compacted(text: str, low: str, out: list[Finding]) -> None:
             found = _numeric(low, digits, start, end, around)
         if found is not None:
             out.append(found)
+    if ("fiscal" in low or "cf" in low or "tax code" in low) and _CF_CTX.search(low):
+        _fiscal_codes(text, out)
+
+
+def _fiscal_codes(text: str, out: list[Finding]) -> None:
+    """Codici fiscali written with separators inside ("RSS.MRA.85T10.A562S")."""
+    for m in _CF_CANDIDATE.finditer(text):
+        compact = _SEPARATORS.sub("", m.group()).upper()
+        if len(compact) == 16 and _CF.fullmatch(compact) and codice_fiscale_valid(compact):
+            out.append(Finding(IT_FISCAL_CODE, m.start(), m.end(), _SCORE))
 
 
 def _numeric(low: str, digits: str, start: int, end: int,

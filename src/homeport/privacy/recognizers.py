@@ -42,7 +42,7 @@ from homeport.types import Finding
 # Runs of digits joined by at most two separators: "+1 (415) 555-2671" -> "1 (415) 555-2671".
 _NUM = re.compile(r"[0-9](?:[ .\-/()]{0,2}[0-9])*")  # [0-9] scans faster than \d
 _SSN = re.compile(r"(?<![\d\-./])(\d{3})([ \-./]?)(\d{2})\2(\d{4})(?![\d\-/]|\.\d)")
-_LOOSE_IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-.]?[A-Za-z0-9]){11,32}")
+_LOOSE_IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \-./]?[A-Za-z0-9]){11,32}")
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d|\.\d)")
 _IBAN = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,32}")
 _DATE_SHAPE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}")
