@@ -26,6 +26,7 @@ from homeport.types import Finding
 # Digits with up to two separators between any two of them, and a letter after (DNI, NIE, NINO)
 _CANDIDATE = re.compile(r"[0-9](?:[ .\-/\n]{0,3}[0-9]){5,18}(?:[ .\-/\n]{0,3}[A-Za-z](?![A-Za-z]))?")
 _SEPARATORS = re.compile(r"[ .\-/\n]+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 # 16 letters and digits with separators between some of them (a codice fiscale)
 _CF_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,15}(?:[ .\-/]{1,2}[A-Za-z0-9]{1,14}){1,8}")
 _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
@@ -58,9 +59,18 @@ def find_compacted(text: str, low: str, out: list[Finding]) -> None:
 def _fiscal_codes(text: str, out: list[Finding]) -> None:
     """Codici fiscali written with separators inside ("RSS.MRA.85T10.A562S")."""
     for m in _CF_CANDIDATE.finditer(text):
-        compact = _SEPARATORS.sub("", m.group()).upper()
-        if len(compact) == 16 and _CF.fullmatch(compact) and codice_fiscale_valid(compact):
-            out.append(Finding(IT_FISCAL_CODE, m.start(), m.end(), _SCORE))
+        chunks = [(c.start(), c.end()) for c in _ALNUM.finditer(text, m.start(), m.end())]
+        for i in range(len(chunks)):  # "fiscal code RSS.MRA...": the 16 characters in it
+            size, j = 0, i
+            while j < len(chunks) and size < 16:
+                size += chunks[j][1] - chunks[j][0]
+                j += 1
+            if size != 16:
+                continue
+            compact = "".join(text[a:b] for a, b in chunks[i:j]).upper()
+            if _CF.fullmatch(compact) and codice_fiscale_valid(compact):
+                out.append(Finding(IT_FISCAL_CODE, chunks[i][0], chunks[j - 1][1], _SCORE))
+                break
 
 
 def _numeric(low: str, digits: str, start: int, end: int,
