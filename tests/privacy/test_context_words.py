@@ -67,3 +67,33 @@ def test_values_under_a_column_header_that_names_them() -> None:
     table = "| patient | DOB |\n|---|---|\n| Jane | 03/12/1985 |"
     assert ("DATE_OF_BIRTH", "03/12/1985") in {(f.type, table[f.start:f.end])
                                                for f in detector.detect(table)}
+
+
+def test_identifiers_in_an_identity_column_or_after_a_generic_id_word() -> None:
+    from tests.privacy.test_national_ids import gen_aadhaar, gen_bsn
+
+    import random
+
+    r = random.Random(11)
+    bsn, aadhaar = gen_bsn(r), gen_aadhaar(r)
+    table = f"employee;national_id;dob\nDoe, Jane;{bsn};1985-03-12\nRoe, Bo;{aadhaar};1979-05-12"
+    found = {(f.type, table[f.start:f.end]) for f in detector.detect(table)}
+    assert ("NL_BSN", bsn) in found and ("IN_AADHAAR", aadhaar) in found
+    assert ("NL_BSN", bsn) in {(f.type, t[f.start:f.end]) for t in
+                               [f"uploaded ID shows {bsn} but"] for f in detector.detect(t)}
+    for text in (f"order ID {bsn} shipped", f"id,qty\n{bsn},4"):
+        assert [f for f in detector.detect(text) if f.type == "NL_BSN"] == [], text
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("made with card ending in 676229731648, cardholder", "676229731648", "CREDIT_CARD"),
+    ("patente di guida n. 38777030, carta", "38777030", "DRIVER_LICENSE"),
+    ("uploaded ID shows 020342-9142 but", "020342-9142", "DK_CPR"),
+    ("My codice fiscale is BGTGLN15C15I382R.", "BGTGLN15C15I382R", "IT_FISCAL_CODE"),
+])
+def test_more_forms(text: str, value: str, kind: str) -> None:
+    start = text.index(value)
+    assert (kind, start, start + len(value)) in [(f.type, f.start, f.end)
+                                                 for f in detector.detect(text)]
+    assert [f for f in detector.detect(f"order {value.replace('-', '')}x") if f.type == kind] \
+        == []

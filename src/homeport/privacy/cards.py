@@ -1,4 +1,5 @@
-"""Payment card numbers: 13-19 digits that pass Luhn, written in card groupings.
+"""Payment card numbers: 13-19 digits that pass Luhn, written in card groupings (and 12-digit
+Maestro numbers after a card word).
 
 Groupings: one piece, groups of four with a shorter last group (4-4-4-4, 4-4-4-4-3, 4-4-4-1),
 American Express and Diners (4-6-5, 4-6-4), or digits one or two at a time. Groups may be
@@ -22,14 +23,15 @@ _DIGITS = re.compile(r"[0-9]+")
 _CONTEXT = re.compile(r"\b(?:card|visa|credit|debit|cc|pan|mastercard|maestro|amex|payment|cvv"
                       r"|expir\w*|kort|karte|carte|tarjeta|carta|kaart|karta)\b")
 _NO_FIT = 0.96
+_MAESTRO = re.compile(r"5[06-9]|6")
 
 
 def find_cards(text: str, low: str, out: list[Finding]) -> None:
     for m in _RUN.finditer(text):
-        if m.end() - m.start() < 13:
+        if m.end() - m.start() < 12:
             continue
         groups = [(g.start(), g.end()) for g in _DIGITS.finditer(text, m.start(), m.end())]
-        if sum(e - s for s, e in groups) >= 13:
+        if sum(e - s for s, e in groups) >= 12:
             _in_groups(text, low, groups, out)
 
 
@@ -58,7 +60,7 @@ def _card_at(text: str, low: str, groups: list[tuple[int, int]],
         j += 1
     for k in range(len(lengths), 0, -1):
         n = sum(lengths[:k])
-        if not 13 <= n <= 19:
+        if not 12 <= n <= 19:
             continue
         start, end = groups[i][0], groups[i + k - 1][1]
         # a line break (or the end of a message) may fall anywhere in a number
@@ -70,6 +72,8 @@ def _card_at(text: str, low: str, groups: list[tuple[int, int]],
             continue
         fits = card_network_ok(digits)
         context = _CONTEXT.search(low, max(0, start - 40), start) is not None
+        if n == 12 and not (context and _MAESTRO.match(digits)):
+            continue  # 12 digits: a Maestro card only where the text says card
         if k == 1 and (not fits or n == 13) and not context:
             continue  # one unbroken run: an order number or EAN-13 unless the text says card
         if not fits and (digits[0] == "0" or len(set(digits)) < 3 or (

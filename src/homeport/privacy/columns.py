@@ -60,3 +60,29 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in ' "\'\r':
         b -= 1
     return a, b
+
+
+def header_above(text: str, start: int, end: int) -> str:
+    """The header of the table column that holds text[start:end] (the first line of the block
+    of lines with as many cells), lower-cased; "" when the text there is no table."""
+    head = text.rfind("\n", 0, start) + 1
+    tail = text.find("\n", end)
+    line = text[head : len(text) if tail == -1 else tail]
+    delimiter = max(_DELIMITERS, key=line.count)
+    cells = _split(line, delimiter)
+    column = next((i for i, (a, b) in enumerate(cells) if a <= start - head < b), None)
+    if len(cells) < 2 or column is None or head == 0:
+        return ""
+    top = head
+    for _ in range(MAX_ROWS):
+        previous = text.rfind("\n", 0, top - 1) + 1
+        if len(_split(text[previous : top - 1], delimiter)) != len(cells):
+            break
+        top = previous
+        if top == 0:
+            break
+    if top == head:
+        return ""
+    header = text[top : text.find("\n", top)]
+    a, b = _split(header, delimiter)[column]
+    return header[a:b].strip(' "\'').lower()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
+from homeport.privacy.columns import header_above
 from homeport.privacy.entities import ES_DNI, ES_NIE, IT_FISCAL_CODE, SSN, UK_NINO
 from homeport.privacy.national_ids import (
     _CF,
     _CF_CTX,
     _ES_CTX,
+    _NEG,
     _NINO_BAD,
     _NINO_CTX,
     _SPECS,
@@ -30,6 +32,11 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 # 16 letters and digits with separators between some of them (a codice fiscale)
 _CF_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,15}(?:[ .\-/]{1,2}[A-Za-z0-9]{1,14}){1,8}")
 _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
+# Words for an identity number of any kind
+_ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my|your|his|her"
+                      r"|their|the|uploaded|national|personal)[ _]id\b|identi(?:ty|fication|fier"
+                      r"|tät|dad|té)|personal (?:number|code)|citizen|\bausweis")
+_ID_HEADER = re.compile(r"national id|identi|personal|citizen|tax id|ausweis")  # not "id"
 _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
 _SCORE = 0.95
 _AROUND = 50  # how far before and after the value the word that names it may stand
@@ -49,7 +56,8 @@ def find_compacted(text: str, low: str, out: list[Finding]) -> None:
         before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
         found = _lettered(text, low, digits, letter.upper(), before, start, end, around)
         if found is None and not letter:
-            found = _numeric(low, digits, start, end, around)
+            found = _numeric(low, digits, start, end, around) or _in_id_column(
+                text, digits, start, end)
         if found is not None:
             out.append(found)
     if ("fiscal" in low or "cf" in low or "tax code" in low) and _CF_CTX.search(low):
@@ -75,11 +83,28 @@ def _fiscal_codes(text: str, out: list[Finding]) -> None:
 
 def _numeric(low: str, digits: str, start: int, end: int,
              around: tuple[int, int]) -> Finding | None:
+    generic = _ID_WORD.search(low, *around) is not None and \
+        _NEG.search(low, max(0, start - 40), start) is None  # not "order ID 123..."
     if len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]) \
             and _SSN_CTX.search(low, *around):
         return Finding(SSN, start, end, _SCORE)
     for spec in _SPECS.get(len(digits), ()):
         if spec.valid(digits) and spec.context.search(low, *around):
+            return Finding(spec.type, start, end, _SCORE)
+    for spec in _SPECS.get(len(digits), ()):  # "ID number", "identity card": any checksum
+        if generic and spec.valid(digits) and spec.shapes.get(str(len(digits))) != 0.8:
+            return Finding(spec.type, start, end, _SCORE - 0.05)
+    return None
+
+
+def _in_id_column(text: str, digits: str, start: int, end: int) -> Finding | None:
+    """A number with valid check digits in a table column headed as an identifier
+    ("national_id", "BSN", "personnummer"), or after a generic word for one ("ID number")."""
+    header = header_above(text, start, end).replace("_", " ")
+    if not header:
+        return None
+    for spec in _SPECS.get(len(digits), ()):
+        if spec.valid(digits) and (spec.context.search(header) or _ID_HEADER.search(header)):
             return Finding(spec.type, start, end, _SCORE)
     return None
 

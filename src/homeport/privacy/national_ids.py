@@ -194,7 +194,7 @@ _SPECS: dict[int, tuple[_Spec, ...]] = {
               _SE_CTX),
         _Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
               re.compile(r"\bnhs\b|health service|health and care number")),
-        _Spec(DK_CPR, cpr_valid, {"6-4": STRONG},
+        _Spec(DK_CPR, cpr_valid, {"6-4": STRONG + 0.02},  # a dashed date + 4: above a phone
               re.compile(r"\bcpr\b|cpr-|personnummer")),
     ),
     11: (
@@ -402,7 +402,7 @@ _DOC_WORDS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = tupl
 _BOUNDED = frozenset(("pas", "dl", "licen"))  # must start a word ("reisepass" aside)
 # "licence" without "driving", and German "Pass", count only as "licence number", "Pass-Nr."
 _NUMBER_WORD = re.compile(r"[\s\-]?(?:n(?:umber|ummer|o|r)\b|#|:)")
-_FILLER = (r"(?:number|num|nummer|numéro|numero|número|numer|nr|no|n°|id|is|was|of|the|my|de|du"
+_FILLER = (r"(?:number|num|nummer|numéro|numero|número|numer|nr|no|n°|n|id|is|was|of|the|my|de|du"
            r"|del|di|van|ist|est|es|è|är|er)")
 _DOC_VALUE = re.compile(
     rf"(?:[\s:#.\-=]*{_FILLER}(?!\w))*[\s:#.\-=(]*"

@@ -118,9 +118,18 @@ def _matches(text: str) -> list[tuple[int, int, str]]:
     if not text.isascii():
         found.extend((m.start(), m.end(), _char(m.group())) for m in _NON_ASCII.finditer(text))
     for m in _LOOKALIKE.finditer(text):
-        found.append((m.start() + 1, m.end(), _DIGIT_LOOKALIKE[m.group()[1]]))
+        if _in_number(text, m.start() + 1):
+            found.append((m.start() + 1, m.end(), _DIGIT_LOOKALIKE[m.group()[1]]))
     found.sort(key=lambda t: t[0])
     return found
+
+
+def _in_number(text: str, i: int) -> bool:
+    """Whether the letter at i stands in a word of digits and no other letter: "41O1" but not
+    the codice fiscale "BGTGLN15C15I382R"."""
+    a = max(text.rfind(c, 0, i) for c in " \n\t") + 1
+    b = min((j for j in (text.find(c, i) for c in " \n\t") if j != -1), default=len(text))
+    return all(c.isdigit() or c in "OoIl.-/" for c in text[a:b].strip(".,;:()\"'"))
 
 
 def _unescape(escape: str) -> str:
