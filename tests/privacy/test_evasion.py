@@ -262,3 +262,21 @@ def test_fiscal_codes_slashed_ibans_and_json_key_context() -> None:
     escaped = "".join(f"\\u{ord(c):04x}" for c in gen_nhs(r))
     args = f'{{"NHS_no.": "{escaped}"}}'
     assert types_at(args, escaped) == {"UK_NHS"}
+
+
+def test_any_text_scans_without_error_and_spans_stay_inside() -> None:
+    r = random.Random(99)
+    alphabet = ("0123456789 abcXYZ.-/\\u\n\t%=+_@:" + "\u00a0\u200b\u2013\uff11\u0661"
+                "\ud7ff\U0001d7ce\u0301é")
+    pieces = ["\\ud83d\\ude00", "\\u0041\\udc00", "\\udbff", "4111 1111", "%3", "SSN "]
+    for _ in range(3000):
+        text = "".join(r.choice(alphabet) if r.random() < 0.9 else r.choice(pieces)
+                       for _ in range(r.randrange(1, 80)))
+        for f in detector.detect(text):
+            assert 0 <= f.start < f.end <= len(text), (text, f)
+
+
+def test_decimal_numbers_are_not_cards() -> None:
+    for text in ("metrics_value=0.2662102282047272,", "np.array(4395065348745.5643764887869876)",
+                 "p = 0.691341757774353"):
+        assert [f for f in detector.detect(text) if f.type == "CREDIT_CARD"] == [], text

@@ -254,7 +254,7 @@ FORMS: list[Form] = [
     (SE_PERSONNUMMER, "född {}", lambda r: sp(gen_personnummer(r)[1], 6, 4, sep="+")),
     (SE_PERSONNUMMER, "nummer {}", lambda r: (lambda p: f"{p[0].year // 100}{p[1][:6]}-{p[1][6:]}")(
         gen_personnummer(r))),
-    (SE_PERSONNUMMER, "id {} ok", lambda r: gen_personnummer(r)[1]),
+    (SE_PERSONNUMMER, "personnr {} ok", lambda r: gen_personnummer(r)[1]),  # compact: context
     (SE_PERSONNUMMER, "samordningsnummer {}", lambda r: sp(gen_personnummer(r, True)[1], 6, 4,
                                                             sep="-")),
     (DK_CPR, "CPR-nr. {}", gen_cpr),

@@ -91,6 +91,12 @@ _ADJECTIVE = re.compile(rf"{UP}{L}*(?:er|e|es|en)")  # "Landstraßer Hauptstraß
 _NAME = re.compile(rf"{NAME}\.?|{ABBR}")
 _CAPITALISED = re.compile(_WORD)
 _BREAK = re.compile(r".*[^\w.'’\-/]", re.S)  # up to the last character no street name has
+_UNTYPED = re.compile(rf"{HOUSE},?[ \t]+(?:{_WORD}[ \t]+){{0,3}}{_WORD}(?=[ \t]*(?:,|\n))")
+_CITY_PIN = re.compile(rf"[ \t]*(?:,|\n)[ \t]*{NAME}(?:[ \-]{NAME})?[ \t]*[-–]?[ \t]*[1-9]\d{{5}}(?!\w)")
+# A postcode no ordinary number looks like: a region code and digits ("NSW 2687", "DC 20500"),
+# British, Irish or Canadian letters and digits, a six-digit PIN
+_STRONG_TAIL = re.compile(r"\b[A-Z]{2,3},?[ \t]+\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b"
+                          r"|\b[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b|[-–][ \t]?[1-9]\d{5}(?!\d)")
 _MILITARY_WORDS = frozenset({"PSC", "Unit", "CMR", "AA", "AE", "AP"})
 _MILITARY = re.compile(r"(?:PSC|Unit|CMR) \d{4},? Box \d{4}\s*(?:APO|FPO|DPO) A[AEP] \d{5}\b")
 _SHIP = re.compile(rf"\bUS(?:NS|NV|S|CGC) {UP}{L}+\s*(?:APO|FPO|DPO) A[AEP] \d{{5}}$")
@@ -133,19 +139,33 @@ def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
 def _number_first(text: str, s: int, e: int) -> tuple[int, int] | None:
     """Number first: "221B Baker Street, London NW1 6XE", "8, boulevard Haussmann, 75009 Paris"."""
     if _TYPE_WORDS.isdisjoint([w.rstrip(_CLOSERS) for w in text[e : e + 60].split()[:7]]):
-        return None  # no street type among the next words: the regex needs not run
+        return _untyped(text, s)  # no street type among the next words: the regex needs not run
     m = _NUMBER_FIRST.match(text, s)
     if m is None:
-        return None
+        return _untyped(text, s)
     end = _units_end(text, m.end())
     tail = _TAIL_BEFORE.match(text, end)
     if tail is None and (m.group("fr") or m.group("common")):
         tail = _TAIL_AFTER.match(text, end) or (
             _TAIL_CITY.match(text, end) if m.group("common") else None)
     elif tail is None:
-        return None  # "12 Oak Ridge" alone is too often something else
+        return _untyped(text, s)  # "12 Oak Ridge" alone is too often something else
     head = _UNIT_HEAD.search(text, max(0, s - 24), s)
     return head.start() if head else s, tail.end() if tail else end
+
+
+def _untyped(text: str, s: int) -> tuple[int, int] | None:
+    """A street of a type we do not know ("5 Jennifer Deviation", "10, Bobal Ganj") counts only
+    with a city and a postcode after it ("Roseton, NSW, 2687", "Mumbai-267663")."""
+    m = _UNTYPED.match(text, s)
+    if m is None:
+        return None
+    tail = _TAIL_BEFORE.match(text, m.end()) or _TAIL_AFTER.match(text, m.end()) or \
+        _CITY_PIN.match(text, m.end())
+    if tail is None or not _STRONG_TAIL.search(tail.group()):
+        return None
+    head = _UNIT_HEAD.search(text, max(0, s - 24), s)
+    return head.start() if head else s, tail.end()
 
 
 def _name_first(text: str, s: int) -> tuple[int, int] | None:

@@ -31,8 +31,26 @@ def find_cards(text: str, low: str, out: list[Finding]) -> None:
         if m.end() - m.start() < 12:
             continue
         groups = [(g.start(), g.end()) for g in _DIGITS.finditer(text, m.start(), m.end())]
-        if sum(e - s for s, e in groups) >= 12:
-            _in_groups(text, low, groups, out)
+        for part in _decimals_apart(text, groups):
+            if sum(e - s for s, e in part) >= 12:
+                _in_groups(text, low, part, out)
+
+
+def _decimals_apart(text: str, groups: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The groups, without the two sides of a decimal point ("0.2662102282047272": a dot next
+    to a group of more than four digits); "4111.1111.1111.1111" is a card written with dots."""
+    decimal: set[int] = set()
+    for k in range(1, len(groups)):
+        (a, b), (c, d) = groups[k - 1], groups[k]
+        if text[b:c] == "." and max(b - a, d - c) > 4:
+            decimal |= {k - 1, k}
+    parts: list[list[tuple[int, int]]] = [[]]
+    for k, g in enumerate(groups):
+        if k in decimal:
+            parts.append([])
+        else:
+            parts[-1].append(g)
+    return [p for p in parts if p]
 
 
 def _in_groups(text: str, low: str, groups: list[tuple[int, int]], out: list[Finding]) -> None:

@@ -190,7 +190,7 @@ _SPECS: dict[int, tuple[_Spec, ...]] = {
     ),
     10: (
         _Spec(SE_PERSONNUMMER, personnummer_valid,
-              {"6-4": CONTEXT, "6+4": CONTEXT, "6 4": STRONG, "10": STRONG},
+              {"6-4": CONTEXT, "6+4": CONTEXT, "6 4": STRONG},  # compact: context only
               _SE_CTX),
         _Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
               re.compile(r"\bnhs\b|health service|health and care number")),

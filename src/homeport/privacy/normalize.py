@@ -136,7 +136,9 @@ def _unescape(escape: str) -> str:
     if escape[1] != "u":
         return _ESCAPES[escape[1]]
     code = int(escape[2:6], 16)
-    if len(escape) == 12:  # a surrogate pair
+    if len(escape) == 12:  # a pair: a high surrogate and a low one make one character
+        if not 0xD800 <= code <= 0xDBFF:
+            return _unescape(escape[:6]) + _unescape(escape[6:])
         code = 0x10000 + ((code - 0xD800) << 10) + (int(escape[8:12], 16) - 0xDC00)
     if 0xD800 <= code <= 0xDFFF:
         return "\ufffd"
