@@ -97,3 +97,15 @@ def test_more_forms(text: str, value: str, kind: str) -> None:
                                                  for f in detector.detect(text)]
     assert [f for f in detector.detect(f"order {value.replace('-', '')}x") if f.type == kind] \
         == []
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("geboortedatum: 3 juli 1935; bsn volgt", "3 juli 1935"),
+    ("syntymäaika: 4. syyskuuta 1938, puhelin", "4. syyskuuta 1938"),
+    ("Datum narození: 14. 10. 1938", "14. 10. 1938"),
+    ("Doğum tarihi: 12 Mart 1980", "12 Mart 1980"),
+])
+def test_more_month_names(text: str, date: str) -> None:
+    start = text.index(date)
+    assert ("DATE_OF_BIRTH", start, start + len(date)) in [
+        (f.type, f.start, f.end) for f in detector.detect(text)]

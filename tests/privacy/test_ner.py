@@ -395,3 +395,13 @@ def test_name_likeness_tells_names_from_software() -> None:
 ])
 def test_software_in_a_person_context_is_no_person(ner: NerDetector, text: str) -> None:
     assert found(ner, text, PERSON) == []
+
+
+def test_names_in_a_column_headed_as_people() -> None:
+    from homeport.privacy.ner import NerDetector
+
+    detector = NerDetector()
+    text = "employee;team;start\nKowalczyk, Agnieszka;Ops;2021\nTomás Ó Briain;Legal;2019"
+    found = {text[f.start:f.end] for f in detector.detect(text) if f.type == "PERSON"}
+    assert {"Kowalczyk, Agnieszka", "Tomás Ó Briain"} <= found
+    assert "Ops" not in found and "Legal" not in found

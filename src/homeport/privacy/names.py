@@ -180,7 +180,8 @@ _BEFORE_WEAK = re.compile(r"(?i:\b(?:with|by|for|per))[ \t]+$")  # not "from", "
 _HUMAN = (r"called|calls|rang|phoned|texted|e-?mailed|messaged|wrote|writes|replied|replies|said"
           r"|joined|complained|thinks|thought|feels|felt|wants|wanted|needs|asked|asks|told"
           r"|tells|apologi[sz]ed|forgot|promised|is on leave|is off sick|was discharged"
-          r"|was admitted|and I\b|and me\b")
+          r"|was admitted|and I\b|and me\b|reports|denies|complains|presents with|is seen"
+          r"|attended|was seen")
 _AFTER_PERSON = re.compile(  # what only people do: for words that no list knows
     r"^[ \t]+(?:(?:has|had|will|just|also|then|already|again|never|still)[ \t]+)?(?:called"
     r"|rang|phoned|texted|joined|complained|thinks|feels|felt|apologi[sz]ed|forgot|promised"

@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from homeport.privacy import names
+from homeport.privacy.columns import cells_below
 from homeport.privacy.entities import LOCATION, PERSON
 from homeport.types import Finding
 
@@ -158,9 +159,30 @@ class NerDetector:
                 start = offset + e.start_char + skip
                 found.append(Finding(label, start, start + len(name), _SCORE))
         found = _add_names(name_spans(shown) + names.gazetteer_spans(shown)
-                           + names.single_spans(shown) + names.context_pairs(shown), found)
+                           + names.single_spans(shown) + names.context_pairs(shown)
+                           + column_names(shown), found)
         found = _add_names(_repeats(shown, found), found)
         return _streets(names.street_spans(shown), found)
+
+
+_NAME_HEADER = re.compile(r"(?i)(?<![\w])(?:(?:full|first|last|patient|customer|client|employee"
+                          r"|account|card|contact)?[ _]?name|employee|patient|customer|client"
+                          r"|recipient|cardholder|card holder|contact|owner|payee|beneficiary"
+                          r"|applicant|tenant|guest|passenger|naam|nimi|nome|nombre|navn)(?![\w])")
+_CELL_NAME = re.compile(rf"(?:{_INVERTED}|{_NAME})")
+
+
+def column_names(text: str) -> list[tuple[int, int]]:
+    """Names in a table column headed as people ("name", "employee", "patient")."""
+    if "\n" not in text:
+        return []
+    spans = []
+    for m in _NAME_HEADER.finditer(text):
+        for a, b in cells_below(text, m.start(), m.end()):
+            cell = _CELL_NAME.fullmatch(text, a, b)
+            if cell is not None and text[a:b] not in _NOT_NAMES:
+                spans.append((a, b))
+    return spans
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:

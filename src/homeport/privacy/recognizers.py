@@ -67,11 +67,17 @@ _MONTH = (
     r"|juillet|julio|luglio|julho|lipca|ao[ûu]t|agosto|augusti|augustus|sierpnia|septembre"
     r"|septiembre|settembre|setembro|wrze[śs]nia|oktober|octobre|octubre|ottobre|outubro"
     r"|pa[źz]dziernika|novembre|noviembre|novembro|listopada|dezember|d[ée]cembre|diciembre"
-    r"|dicembre|dezembro|desember|grudnia)"
+    r"|dicembre|dezembro|desember|grudnia|juni|juli"
+    # Finnish, Czech (genitive), Hungarian, Turkish
+    r"|tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kesäkuuta|heinäkuuta|elokuuta"
+    r"|syyskuuta|lokakuuta|marraskuuta|joulukuuta|ledna|února|března|dubna|května|června"
+    r"|července|srpna|září|října|listopadu|prosince|január|február|március|április|május"
+    r"|június|július|augusztus|szeptember|október|ocak|şubat|mart|nisan|mayıs|haziran"
+    r"|temmuz|ağustos|eylül|ekim|kasım|aralık)"
 )
 _DATE = re.compile(
     r"(?<![\w/.\-])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{1,2}\. \d{1,2}\. \d{4}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/]|[.\-]\d)",
