@@ -401,7 +401,7 @@ def test_names_in_a_column_headed_as_people() -> None:
     from homeport.privacy.ner import NerDetector
 
     detector = NerDetector()
-    text = "employee;team;start\nKowalczyk, Agnieszka;Ops;2021\nTomás Ó Briain;Legal;2019"
+    text = "employee;team;start\nKowalczyk, Agnieszka;Ops;2021\nTomás Álvarez;Legal;2019"
     found = {text[f.start:f.end] for f in detector.detect(text) if f.type == "PERSON"}
-    assert {"Kowalczyk, Agnieszka", "Tomás Ó Briain"} <= found
+    assert {"Kowalczyk, Agnieszka", "Tomás Álvarez"} <= found
     assert "Ops" not in found and "Legal" not in found
