@@ -405,3 +405,14 @@ def test_names_in_a_column_headed_as_people() -> None:
     found = {text[f.start:f.end] for f in detector.detect(text) if f.type == "PERSON"}
     assert {"Kowalczyk, Agnieszka", "Tomás Álvarez"} <= found
     assert "Ops" not in found and "Legal" not in found
+
+
+def test_places_in_a_column_headed_as_places_and_acronyms_are_neither() -> None:
+    from homeport.privacy.ner import NerDetector
+
+    detector = NerDetector()
+    text = "city,stores,revenue\nOakland Park,999,$37,731.44\nHaddington,105,USD 222.77"
+    found = {(f.type, text[f.start:f.end]) for f in detector.detect(text)}
+    assert {("LOCATION", "Oakland Park"), ("LOCATION", "Haddington")} <= found
+    for text in ("my PESEL is 500925 38219", "NIE: Y1234567X", "my NI number is on file"):
+        assert detector.detect(text) == [], text

@@ -27,7 +27,8 @@ def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
         stop = text.find("\n", pos)
         stop = len(text) if stop == -1 else stop
         row = _split(text[pos:stop], delimiter)
-        if len(row) != len(header):
+        if len(row) < len(header) or (len(row) > len(header) and column > 0):
+            # too few cells; or more (an unquoted "1,234"): only the first column is sure
             if text[pos:stop].strip(" -|:") == "" and cells == []:  # a Markdown rule
                 pos = stop + 1
                 continue

@@ -91,7 +91,12 @@ rev revd capt sgt judge nurse doctor herr frau mme mlle mmes madame mademoiselle
 sra srta señor señora señorita signor signora signorina sig.ra sig.na dott.ssa dhr mevr"""))
 _CAPITAL_TITLES = frozenset(("pan", "pani", "panu", "pana", "panią", "panem", "sr", "dra", "dott"))
 # Capitalised words that follow a label, role or greeting but are not names.
-_NOT_NAMES = frozenset((
+# Identifier acronyms and form words that spaCy takes for places or people
+_ACRONYMS = frozenset((
+    "PESEL", "NIE", "NIF", "DNI", "BSN", "NHS", "SSN", "CPR", "NI", "NINO", "SIN", "NAS", "NIR",
+    "IBAN", "BIC", "SWIFT", "MRN", "DOB", "PIN", "VAT", "TIN", "CF", "UID", "KYC", "Konto",
+    "Tagen", "Steuer", "ID", "IdNr", "Aadhaar", "INSEE", "AHV", "PPS", "NIP", "REGON"))
+_NOT_NAMES = frozenset((*_ACRONYMS,
     "The", "This", "That", "These", "Sir", "Madam", "Team", "All", "Everyone", "Customer",
     "Client", "Patient", "Support", "Service", "Services", "Sales", "Admin", "Unknown", "None",
     "Yes", "No", "Male", "Female", "Mr", "Mrs", "Ms", "Dr", "Re", "Subject", "Date", "Time",
@@ -162,7 +167,12 @@ class NerDetector:
                            + names.single_spans(shown) + names.context_pairs(shown)
                            + column_names(shown), found)
         found = _add_names(_repeats(shown, found), found)
-        return _streets(names.street_spans(shown), found)
+        found = _streets(names.street_spans(shown), found)
+        for place in column_places(shown):  # the column's header outranks a guess
+            found = [f for f in found if f.end <= place.start or f.start >= place.end]
+            found.append(place)
+        found.sort(key=lambda f: f.start)
+        return found
 
 
 _NAME_HEADER = re.compile(r"(?i)(?<![\w])(?:(?:full|first|last|patient|customer|client|employee"
@@ -170,6 +180,23 @@ _NAME_HEADER = re.compile(r"(?i)(?<![\w])(?:(?:full|first|last|patient|customer|
                           r"|recipient|cardholder|card holder|contact|owner|payee|beneficiary"
                           r"|applicant|tenant|guest|passenger|naam|nimi|nome|nombre|navn)(?![\w])")
 _CELL_NAME = re.compile(rf"(?:{_INVERTED}|{_NAME})")
+
+
+_PLACE_HEADER = re.compile(r"(?i)(?<![\w])(?:city|town|place|location|ort|stadt|ville|ciudad|città"
+                           r"|cidade|stad|by|kaupunki|miasto|město|country|land|pays|país)(?![\w])")
+_CELL_PLACE = re.compile(rf"{_NAME}")
+
+
+def column_places(text: str) -> list[Finding]:
+    """Places in a table column headed as places ("city", "Ort", "ville")."""
+    if "\n" not in text:
+        return []
+    found = []
+    for m in _PLACE_HEADER.finditer(text):
+        for a, b in cells_below(text, m.start(), m.end()):
+            if _CELL_PLACE.fullmatch(text, a, b) and text[a:b] not in _NOT_NAMES:
+                found.append(Finding(LOCATION, a, b, _SCORE))
+    return found
 
 
 def column_names(text: str) -> list[tuple[int, int]]:
