@@ -328,3 +328,21 @@ def test_addresses_amid_prose() -> None:
             "Invoices go to 17 avenue Jean Jaurès, 69007 Lyon, not to Windows 11 support.")
     assert address_spans(text) == ["Rosenthaler Straße 40, 10178 Berlin",
                                    "17 avenue Jean Jaurès, 69007 Lyon"]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("The right one is 5 Jennifer Deviation, Roseton, NSW, 2687. Thanks",
+     "5 Jennifer Deviation, Roseton, NSW, 2687"),
+    ("I live at 10, Bobal Ganj, Mumbai-267663. My", "10, Bobal Ganj, Mumbai-267663"),
+    ("I live at 1102 Bellfield Center, DP7E 9JU Harrogate. My",
+     "1102 Bellfield Center, DP7E 9JU Harrogate"),
+    ("Adresa: Zelená 12, 811 01 Bratislava", "Zelená 12, 811 01 Bratislava"),
+])
+def test_streets_of_unknown_types_with_a_strong_postcode(text: str, address: str) -> None:
+    assert address_spans(text) == [address]
+
+
+@pytest.mark.parametrize("text", ["We sold 400 Units, Berlin 123456 total",
+                                  "Chapter 12 Results, London 2012 Olympics"])
+def test_no_untyped_street_without_a_strong_postcode(text: str) -> None:
+    assert address_spans(text) == []

@@ -97,6 +97,11 @@ _CITY_PIN = re.compile(rf"[ \t]*(?:,|\n)[ \t]*{NAME}(?:[ \-]{NAME})?[ \t]*[-–]
 # British, Irish or Canadian letters and digits, a six-digit PIN
 _STRONG_TAIL = re.compile(r"\b[A-Z]{2,3},?[ \t]+\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b"
                           r"|\b[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b|[-–][ \t]?[1-9]\d{5}(?!\d)")
+_NAMED_NUMBER = re.compile(
+    rf"(?<![\w\-])(?:{_WORD})(?:[ \t]+(?:{_WORD})){{0,2}}[ \t]+(?P<number>{HOUSE})\.?,[ \t]*"
+    r"(?P<postcode>(?:[A-Z]{1,2}-|TK[ \t]?)?\d{5}|\d{4}-\d{3}|\d{5}-\d{3}|\d{3} \d{2}"
+    r"|[A-Z]{1,2}-\d{4})"
+    rf"[ \t]+(?P<city>{UP}{L}{{2,}}(?:['’\-]{L}+)*)")
 _MILITARY_WORDS = frozenset({"PSC", "Unit", "CMR", "AA", "AE", "AP"})
 _MILITARY = re.compile(r"(?:PSC|Unit|CMR) \d{4},? Box \d{4}\s*(?:APO|FPO|DPO) A[AEP] \d{5}\b")
 _SHIP = re.compile(rf"\bUS(?:NS|NV|S|CGC) {UP}{L}+\s*(?:APO|FPO|DPO) A[AEP] \d{{5}}$")
@@ -132,8 +137,33 @@ def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
         if found is not None:
             return found
     if s >= 3 and text[s - 1] == " ":
-        return _name_first(text, s)
+        return _name_first(text, s) or _untyped_name_first(text, s)
     return None
+
+
+def _untyped_name_first(text: str, s: int) -> tuple[int, int] | None:
+    """A street of no known type before its number ("Petrokerason 11, 95536 Serres") counts
+    with a postcode no ordinary number looks like right after it (five digits, 1234-567,
+    12345-678, 123 45, a country prefix as in DK-2200; five plain digits before a town we
+    know) and a town that is no English word."""
+    for m in _NAMED_NUMBER.finditer(text, max(0, s - 60), min(len(text), s + 90)):
+        if m.start("number") != s or _common_word(m.group("city")):
+            continue
+        if m.group("postcode").isdigit() and not _city_known(m.group("city")):
+            continue  # five plain digits: "Gleis 4, 10115 Reisende" is no address
+        return m.start(), m.end()
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "common_words.txt"
+    return frozenset(w.strip().lower() for w in path.read_text().splitlines()
+                     if w and not w.startswith("#"))
+
+
+def _common_word(word: str) -> bool:
+    return word.lower() in _english()
 
 
 def _number_first(text: str, s: int, e: int) -> tuple[int, int] | None:
