@@ -97,6 +97,7 @@ _CITY_PIN = re.compile(rf"[ \t]*(?:,|\n)[ \t]*{NAME}(?:[ \-]{NAME})?[ \t]*[-–]
 # British, Irish or Canadian letters and digits, a six-digit PIN
 _STRONG_TAIL = re.compile(r"\b[A-Z]{2,3},?[ \t]+\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b"
                           r"|\b[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b|[-–][ \t]?[1-9]\d{5}(?!\d)")
+_POSTCODE_NEXT = re.compile(r"[0-9A-Za-z/\-]{0,6}\.?,[ \t]*(?:[A-Z]{1,2}-|TK[ \t]?)?\d{3}")
 _NAMED_NUMBER = re.compile(
     rf"(?<![\w\-])(?:{_WORD})(?:[ \t]+(?:{_WORD})){{0,2}}[ \t]+(?P<number>{HOUSE})\.?,[ \t]*"
     r"(?P<postcode>(?:[A-Z]{1,2}-|TK[ \t]?)?\d{5}|\d{4}-\d{3}|\d{5}-\d{3}|\d{3} \d{2}"
@@ -137,7 +138,8 @@ def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
         if found is not None:
             return found
     if s >= 3 and text[s - 1] == " ":
-        return _name_first(text, s) or _untyped_name_first(text, s)
+        return _name_first(text, s) or (
+            _untyped_name_first(text, s) if _POSTCODE_NEXT.match(text, e) else None)
     return None
 
 

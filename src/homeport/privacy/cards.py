@@ -90,7 +90,7 @@ def _card_at(text: str, low: str, groups: list[tuple[int, int]],
             continue
         fits = card_network_ok(digits)
         context = _CONTEXT.search(low, max(0, start - 40), start) is not None
-        if n == 12 and not (context and _MAESTRO.match(digits)):
+        if n == 12 and not (context and _MAESTRO.match(digits) and i == 0 and k == len(groups)):
             continue  # 12 digits: a Maestro card only where the text says card
         if k == 1 and (not fits or n == 13) and not context:
             continue  # one unbroken run: an order number or EAN-13 unless the text says card
@@ -107,7 +107,7 @@ def _card_at(text: str, low: str, groups: list[tuple[int, int]],
 def _card_grouping(lengths: list[int]) -> bool:
     if len(lengths) == 1:
         return True
-    if all(n == 4 for n in lengths[:-1]) and 1 <= lengths[-1] <= 4:
+    if all(n == 4 for n in lengths[:-1]) and 1 <= lengths[-1] <= 7:  # 4-4-5 (Visa 13)
         return True
     if lengths in ([4, 6, 5], [4, 6, 4]):
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 _DELIMITERS = (",", ";", "\t", "|")
 MAX_ROWS = 2000
+MAX_LINE = 1000  # a longer line is prose, not a table row
 
 
 def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -12,7 +13,8 @@ def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
     sits in a delimited header line and the cell is a label (short); else nothing."""
     head = text.rfind("\n", 0, start) + 1
     tail = text.find("\n", end)
-    tail = len(text) if tail == -1 else tail
+    if tail == -1 or tail - head > MAX_LINE:
+        return []
     line = text[head:tail]
     delimiter = max(_DELIMITERS, key=line.count)
     header = _split(line, delimiter)
@@ -26,6 +28,8 @@ def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while pos < len(text) and len(cells) < MAX_ROWS:
         stop = text.find("\n", pos)
         stop = len(text) if stop == -1 else stop
+        if stop - pos > MAX_LINE:
+            break
         row = _split(text[pos:stop], delimiter)
         if len(row) < len(header) or (len(row) > len(header) and column > 0):
             # too few cells; or more (an unquoted "1,234"): only the first column is sure
@@ -68,16 +72,20 @@ def header_above(text: str, start: int, end: int) -> str:
     of lines with as many cells), lower-cased; "" when the text there is no table."""
     head = text.rfind("\n", 0, start) + 1
     tail = text.find("\n", end)
-    line = text[head : len(text) if tail == -1 else tail]
+    tail = len(text) if tail == -1 else tail
+    if head == 0 or tail - head > MAX_LINE:
+        return ""
+    line = text[head:tail]
     delimiter = max(_DELIMITERS, key=line.count)
     cells = _split(line, delimiter)
     column = next((i for i, (a, b) in enumerate(cells) if a <= start - head < b), None)
-    if len(cells) < 2 or column is None or head == 0:
+    if len(cells) < 2 or column is None:
         return ""
     top = head
     for _ in range(MAX_ROWS):
         previous = text.rfind("\n", 0, top - 1) + 1
-        if len(_split(text[previous : top - 1], delimiter)) != len(cells):
+        if top - 1 - previous > MAX_LINE or \
+                len(_split(text[previous : top - 1], delimiter)) != len(cells):
             break
         top = previous
         if top == 0:

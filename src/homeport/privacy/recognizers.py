@@ -446,7 +446,7 @@ class PatternDetector:
             m = _SSN_AFTER.match(text, end)
             if m is not None and ssn_valid(m.group(1), m.group(3), m.group(4)):
                 out.append(Finding(SSN, m.start(1), m.end(4), 0.95 if m.group(2) else 0.85))
-        if "\n" in text[end:] and kind in _COLUMN_KINDS:
+        if kind in _COLUMN_KINDS and text.find("\n", end) != -1:
             _column(text, kind, start, end, out)
 
 
