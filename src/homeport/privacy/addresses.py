@@ -92,7 +92,8 @@ _NAME = re.compile(rf"{NAME}\.?|{ABBR}")
 _CAPITALISED = re.compile(_WORD)
 _BREAK = re.compile(r".*[^\w.'’\-/]", re.S)  # up to the last character no street name has
 _UNTYPED = re.compile(rf"{HOUSE},?[ \t]+(?:{_WORD}[ \t]+){{0,3}}{_WORD}(?=[ \t]*(?:,|\n))")
-_CITY_PIN = re.compile(rf"[ \t]*(?:,|\n)[ \t]*{NAME}(?:[ \-]{NAME})?[ \t]*[-–]?[ \t]*[1-9]\d{{5}}(?!\w)")
+_CITY_PIN = re.compile(
+    rf"[ \t]*(?:,|\n)[ \t]*{NAME}(?:[ \-]{NAME})?[ \t]*[-–]?[ \t]*[1-9]\d{{5}}(?!\w)")
 # A postcode no ordinary number looks like: a region code and digits ("NSW 2687", "DC 20500"),
 # British, Irish or Canadian letters and digits, a six-digit PIN
 _STRONG_TAIL = re.compile(r"\b[A-Z]{2,3},?[ \t]+\d{4,5}\b|\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b"

@@ -1,12 +1,13 @@
 """Payment card numbers: 13-19 digits that pass Luhn, written in card groupings (and 12-digit
 Maestro numbers after a card word).
 
-Groupings: one piece, groups of four with a shorter last group (4-4-4-4, 4-4-4-4-3, 4-4-4-1),
+Groupings: one piece, groups of four with a shorter last group (4-4-4-4, 4-4-4-4-3, 4-4-5),
 American Express and Diners (4-6-5, 4-6-4), or digits one or two at a time. Groups may be
 separated by spaces, dots, dashes, slashes, underscores (up to three of them: "4111 - 1111")
-or a line break (then in any grouping). A number whose issuer prefix fits its length scores 1.0; one that passes Luhn
-without a fitting prefix still counts (0.96: a card of an issuer we do not list is still a
-card), except when written in one piece without a card word nearby (order numbers, timestamps).
+or a line break (then in any grouping). A number whose issuer prefix fits its length scores
+1.0; one that passes Luhn without a fitting prefix still counts (0.96: a card of an issuer we
+do not list is still a card), except when written in one piece without a card word nearby
+(order numbers, timestamps).
 """
 
 from __future__ import annotations

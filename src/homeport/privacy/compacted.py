@@ -26,11 +26,13 @@ from homeport.privacy.validators import ssn_valid
 from homeport.types import Finding
 
 # Digits with up to two separators between any two of them, and a letter after (DNI, NIE, NINO)
-_CANDIDATE = re.compile(r"[0-9](?:[ .\-/\n]{0,3}[0-9]){5,18}(?:[ .\-/\n]{0,3}[A-Za-z](?![A-Za-z]))?")
+_CANDIDATE = re.compile(
+    r"[0-9](?:[ .\-/\n]{0,3}[0-9]){5,18}(?:[ .\-/\n]{0,3}[A-Za-z](?![A-Za-z]))?")
 _SEPARATORS = re.compile(r"[ .\-/\n]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 # 16 letters and digits with separators between some of them (a codice fiscale)
-_CF_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,15}(?:[ .\-/]{1,2}[A-Za-z0-9]{1,14}){1,8}")
+_CF_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,15}(?:[ .\-/]{1,2}[A-Za-z0-9]{1,14}){1,8}")
 _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
 # Words for an identity number of any kind
 _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my|your|his|her"

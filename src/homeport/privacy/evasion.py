@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 import urllib.parse
-
 
 _URL = re.compile(r"[A-Za-z0-9._~+\-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+\-]*)+")
 _TOKEN = re.compile(r"[A-Za-z0-9+/_\-]{12,}={0,2}")
@@ -71,10 +71,8 @@ def encoded_tokens(text: str) -> list[tuple[int, int, str]]:
 def _decode(found: list[tuple[int, int, str]], start: int, end: int, token: str) -> None:
     hexed = _HEX.fullmatch(token)
     if hexed is not None:
-        try:
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
             _keep(found, start, end, bytes.fromhex(hexed.group(1)).decode())
-        except (ValueError, UnicodeDecodeError):
-            pass
     elif _B64_HINT.search(token):
         decoded = _b64(token)
         if decoded is not None:

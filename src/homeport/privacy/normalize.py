@@ -38,7 +38,7 @@ def _char(c: str) -> str:
     if digit is not None:
         return str(digit)
     category = unicodedata.category(c)
-    if category == "Cf" or category == "Mn" and "\ufe00" <= c <= "\ufe0f":
+    if category == "Cf" or (category == "Mn" and "\ufe00" <= c <= "\ufe0f"):
         return ""  # zero-width, bidi and other format characters; variation selectors
     if category == "Zs":
         return " "
@@ -78,7 +78,7 @@ class Normalized:
         k = bisect.bisect_right(self._starts, i) - 1  # the last piece starting at or before i
         if k < 0:
             return i + 1 if end else i
-        n_start, n_end, o_start, o_end = self.edits[k]
+        _, n_end, o_start, o_end = self.edits[k]
         if i < n_end:  # inside a replaced piece: the whole original piece
             return o_end if end else o_start
         return o_end + (i - n_end) + (1 if end else 0)

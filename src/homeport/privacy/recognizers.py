@@ -17,6 +17,8 @@ import phonenumbers
 
 from homeport.privacy.addresses import find_address
 from homeport.privacy.cards import find_cards
+from homeport.privacy.columns import cells_below
+from homeport.privacy.compacted import find_compacted
 from homeport.privacy.credentials import assigned_secret, prefixed_secrets
 from homeport.privacy.entities import (
     ADDRESS,
@@ -27,14 +29,12 @@ from homeport.privacy.entities import (
     IBAN,
     IP,
     MRN,
-    PHONE,
     NATIONAL_ID_TYPES,
+    PHONE,
     SSN,
 )
-from homeport.privacy.columns import cells_below
-from homeport.privacy.compacted import find_compacted
-from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
+from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.normalize import normalize
 from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
 from homeport.types import Finding
