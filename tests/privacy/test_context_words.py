@@ -80,9 +80,9 @@ def test_values_under_a_column_header_that_names_them() -> None:
 
 
 def test_identifiers_in_an_identity_column_or_after_a_generic_id_word() -> None:
-    from tests.privacy.test_national_ids import gen_aadhaar, gen_bsn
-
     import random
+
+    from tests.privacy.test_national_ids import gen_aadhaar, gen_bsn
 
     r = random.Random(11)
     bsn, aadhaar = gen_bsn(r), gen_aadhaar(r)
@@ -93,3 +93,21 @@ def test_identifiers_in_an_identity_column_or_after_a_generic_id_word() -> None:
                                [f"uploaded ID shows {bsn} but"] for f in detector.detect(t)}
     for text in (f"order ID {bsn} shipped", f"id,qty\n{bsn},4"):
         assert [f for f in detector.detect(text) if f.type == "NL_BSN"] == [], text
+
+
+@pytest.mark.parametrize(("text", "phone"), [
+    ("du kan ringe til mig på 92920406 i morgen", "92920406"),
+    ("Kind regards\nAnna Nowak\nM: 32 819 41 26", "32 819 41 26"),
+    ("Nimi: Juhani, puhelin: 0325957325", "0325957325"),
+    ("Phone: 866 3938", "866 3938"),
+])
+def test_phone_numbers_of_other_regions_where_the_text_says_phone(text: str, phone: str) -> None:
+    start = text.index(phone)
+    assert ("PHONE", start, start + len(phone)) in [(f.type, f.start, f.end)
+                                                   for f in detector.detect(text)]
+
+
+@pytest.mark.parametrize("text", ["2024-08-04 21:34:02 INFO worker-3 call finished",
+                                  "The ring is 14 carat and weighs 120 grams"])
+def test_timestamps_and_measures_are_no_phone_numbers(text: str) -> None:
+    assert [f for f in detector.detect(text) if f.type == "PHONE"] == []

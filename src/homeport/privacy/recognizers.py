@@ -156,8 +156,12 @@ _GAP_BREAK = re.compile(r"[!?;\n\d]|[a-z]{4,}\.\s")  # a date after these is not
 
 _PHONE_CTX = re.compile(
     r"\b(?:phone|tel|telephone|call|mobile|cell|fax|contact|reach|text|sms|whatsapp|dial"
-    r"|landline|hotline|ring)\b"
+    r"|landline|hotline|ring|reachable|callback|mob|tlf|telefon|telefone|telefoon|téléphone"
+    r"|telefono|teléfono|móvil|movil|celular|handy|mobil|mobiel|gsm|puhelin|joindre|ringe"
+    r"|hívj|telefonszám|bellen|chiamare|llamar|ligar|rückfragen)\b|(?:^|\n)\s*[mt]\s*:\s*$"
 )
+# A date and a time: a timestamp, not a phone number ("2024-08-04 21:34")
+_TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[ T]\d")
 # Words right before a number that make it some other kind of number, not a phone number.
 _NEG_CTX = re.compile(
     r"(?:\b(?:order|invoice|ref|reference|tracking|account|acct|ticket|case|file|serial|sku"
@@ -366,6 +370,8 @@ class PatternDetector:
         digits = _NOT_DIGIT.sub("", cand)
         if not 7 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(cand) or _SSN.fullmatch(cand):
             return 0.0
+        if _TIMESTAMP.match(text, start):
+            return 0.0
         if _IPV4.fullmatch(cand) or _THOUSANDS.fullmatch(cand):
             return 0.0
         before = text[max(0, start - 40) : start].lower()
@@ -398,6 +404,8 @@ class PatternDetector:
                 num = _parse(cand, region)
                 if num is not None and phonenumbers.is_possible_number(num):
                     return 0.6
+        if context and (formatted or digits[0] == "0" or len(digits) >= 8):
+            return 0.6  # the text says it is a phone number, of a region not configured
         return 0.0
 
     def _regions_for(self, digits: str) -> tuple[str, ...]:
