@@ -2,7 +2,7 @@
 from bench/.venvs (holdout.py starts it). It never imports Homeport.
 
     PYTHONHASHSEED=0 PYTHONPATH=bench/.venvs/holdout .venv/bin/python \
-        bench/privacy/holdout_gen.py --seed 7 --n 60 --out /tmp/holdout.jsonl
+        bench/privacy/holdout_gen.py --seed 7 --n 60 --out /tmp/holdout.jsonl [--templates 2]
 
 (PYTHONHASHSEED=0 because some Faker providers pick from sets.)
 
@@ -451,7 +451,15 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100, help="clean sentences per locale")
     ap.add_argument("--k", type=int, default=5, help="evasion samples per kind and type")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--templates", type=int, choices=(1, 2), default=1,
+                    help="template set: 1 holdout_templates.py, 2 holdout_templates2.py")
     args = ap.parse_args()
+    if args.templates == 2:  # set 2 replaces the templates and evasion contexts, nothing else
+        global CLEAN, NEGATIVE, EVASION_CONTEXTS, JSON_CONTEXT
+        import holdout_templates2 as t2
+
+        CLEAN, NEGATIVE = t2.CLEAN, t2.NEGATIVE
+        EVASION_CONTEXTS, JSON_CONTEXT = t2.EVASION_CONTEXTS, t2.JSON_CONTEXT
     stats: Counter[str] = Counter()
     rows = clean_set(args.seed, args.n, stats) + evasion_set(args.seed, args.k)
     for row in rows:  # every label must cover text
@@ -460,8 +468,10 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.write(json.dumps({"meta": {"seed": args.seed, "n": args.n, "k": args.k,
-                                      "rejected": dict(stats)}}) + "\n")
+        meta = {"seed": args.seed, "n": args.n, "k": args.k, "rejected": dict(stats)}
+        if args.templates != 1:
+            meta["templates"] = args.templates
+        fh.write(json.dumps({"meta": meta}) + "\n")
 
 
 if __name__ == "__main__":
