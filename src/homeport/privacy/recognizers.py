@@ -19,6 +19,7 @@ from homeport.privacy.addresses import find_address
 from homeport.privacy.cards import find_cards
 from homeport.privacy.columns import cells_below
 from homeport.privacy.compacted import find_compacted
+from homeport.privacy.context_words import DATE, GAP_BREAK, KEYWORDS, MRN_AFTER, SSN_AFTER
 from homeport.privacy.credentials import assigned_secret, prefixed_secrets
 from homeport.privacy.entities import (
     ADDRESS,
@@ -56,103 +57,6 @@ _EMAIL = re.compile(r"[\w%+\-]+(?:\.[\w%+\-]+)*@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[
 _HEX_IP = frozenset("0123456789abcdefABCDEF:.")
 _COLON = re.compile(r":(?=[0-9A-Fa-f:])")
 
-# Month names: English, then German, French, Spanish, Italian, Portuguese, Dutch, Nordic and
-# Polish (genitive) full names.
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    r"|januar[iy]?|janvier|enero|gennaio|janeiro|stycznia|februar[iy]?|f[ée]vrier|febrero"
-    r"|febbraio|fevereiro|lutego|m[äa]e?rz|mars|marts|marzo|maart|mar[çc]o|marca|avril|abril"
-    r"|aprile|kwietnia|mai|maj|mayo|maggio|mei|maio|maja|juin|junio|giugno|junho|czerwca"
-    r"|juillet|julio|luglio|julho|lipca|ao[ûu]t|agosto|augusti|augustus|sierpnia|septembre"
-    r"|septiembre|settembre|setembro|wrze[śs]nia|oktober|octobre|octubre|ottobre|outubro"
-    r"|pa[źz]dziernika|novembre|noviembre|novembro|listopada|dezember|d[ée]cembre|diciembre"
-    r"|dicembre|dezembro|desember|grudnia|juni|juli"
-    # Finnish, Czech (genitive), Hungarian, Turkish
-    r"|tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kesäkuuta|heinäkuuta|elokuuta"
-    r"|syyskuuta|lokakuuta|marraskuuta|joulukuuta|ledna|února|března|dubna|května|června"
-    r"|července|srpna|září|října|listopadu|prosince|január|február|március|április|május"
-    r"|június|július|augusztus|szeptember|október|ocak|şubat|mart|nisan|mayıs|haziran"
-    r"|temmuz|ağustos|eylül|ekim|kasım|aralık)"
-)
-_DATE = re.compile(
-    r"(?<![\w/.\-])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{1,2}\. \d{1,2}\. \d{4}"
-    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th|er|º|\.)?\s+(?:of\s+|de\s+)?{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}"
-    rf"|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/]|[.\-]\d)",
-    re.I,
-)
-# Keywords (in the lower-cased text) that start a context-driven search: (probe, kind, the
-# whole keyword matched where the probe is found). Substring probes first, as `in` is cheap.
-_KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (probe, kind, re.compile(rx)) for probe, kind, rx in (
-        ("birth", "birth", r"birth(?:\s?date|day)?"),
-        ("born", "birth", r"born\b"),
-        ("dob", "birth", r"dob\b\.?"),
-        ("d.o.b", "birth", r"d\.o\.b\b\.?"),
-        # other languages: geboren, Geburtsdatum, né(e) le, date de naissance, fecha de
-        # nacimiento, data di nascita, nato il, geboortedatum, data urodzenia, födelsedatum,
-        # fødselsdato, syntymäaika, született, narozen(a), doğum tarihi, data de nascimento
-        ("geb", "birth", r"geb(?:oren|urtsdatum|urtstag\b|\.)"),
-        ("né", "birth", r"n[ée]e?\b"),
-        ("naissance", "birth", r"naissance"),
-        ("nacid", "birth", r"nacid[oa]\b"),
-        ("nacimiento", "birth", r"nacimiento"),
-        ("nascita", "birth", r"nascita"),
-        ("nato il", "birth", r"nato il\b"),
-        ("nata il", "birth", r"nata il\b"),
-        ("geboorte", "birth", r"geboorte(?:datum)?"),
-        ("urodz", "birth", r"urodz\w*"),
-        ("föd", "birth", r"föd(?:d|elsedatum|elsedag)\b"),
-        ("føds", "birth", r"fødsels\w*"),
-        ("født", "birth", r"født\b"),
-        ("syntymä", "birth", r"syntymä\w*"),
-        ("szül", "birth", r"szül(?:et\w*|\.)"),
-        ("naroz", "birth", r"naroz\w*"),
-        ("doğum", "birth", r"doğum\w*"),
-        ("nascimento", "birth", r"nascimento"),
-        ("mrn", "mrn", r"mrn\b"),
-        ("medical record", "mrn", r"medical record"),
-        ("patient", "mrn", r"patient[ _\-]?(?:id|identifier|number|no\b\.?|#)"),
-        ("pt id", "mrn", r"pt id\b"),
-        ("pt. id", "mrn", r"pt\. id\b"),
-        ("chart", "mrn", r"chart[ _\-]?(?:number|no\b\.?|#|id\b)"),
-        ("hospital", "mrn", r"hospital[ _\-]?(?:number|no\b\.?|id\b)"),
-        # other languages: Fallnummer, Patientennummer, numéro de dossier, IPP, historia
-        # clínica, cartella clinica, patiëntnummer, journalnummer, numer pacjenta
-        ("fall", "mrn", r"fall(?:nummer|[ \-]?nr\b\.?)"),
-        ("patient", "mrn", r"patient(?:en)?(?:nummer|nr\b\.?|[ \-]id\b)"),
-        ("patiënt", "mrn", r"patiënt(?:nummer|nr\b\.?)"),
-        ("dossier", "mrn", r"dossier(?:nummer|[ \-]?nr\b\.?| médical| patient)"),
-        ("de dossier", "mrn", r"de dossier\b"),
-        ("ipp", "mrn", r"ipp\b"),
-        ("historia", "mrn", r"historia cl[ií]nica|historia\b"),
-        ("nhc", "mrn", r"nhc\b"),
-        ("cartella", "mrn", r"cartella(?: clinica)?\b"),
-        ("journal", "mrn", r"journal(?:nummer|[ \-]?nr\b\.?)"),
-        ("pacjenta", "mrn", r"pacjenta\b"),
-        ("ssn", "ssn", r"ssn\b"),
-        ("ss#", "ssn", r"ss#"),
-        ("social security", "ssn", r"social security"),
-        ("passw", "password", r"passw(?:ord|d)?"),
-        ("pwd", "password", r"pwd"),
-        ("passphrase", "password", r"passphrase"),
-        ("passcode", "password", r"passcode"),
-        ("secret", "secret", r"secret"),
-        ("token", "secret", r"token"),
-        ("credential", "secret", r"credentials?"),
-        ("key", "key", r"key"),
-    )
-)
-_MRN_AFTER = re.compile(
-    r"(?:\s*(?:number|num\b|no\b\.?|nr\b\.?|n°|#))?\s*(?:\(mrn\))?\s*[\"']?\s*[:#=\-,]?\s*"
-    r"(?:[\"']?value[\"']?\s*:\s*)?[\"']?(?:is\s+|of\s+|ist\s+|est\s+)?"
-    r"([A-Za-z0-9][A-Za-z0-9\-]{4,14}[A-Za-z0-9])(?![\w\-])",
-    re.I,
-)
-_SSN_AFTER = re.compile(r"[^\d\n]{0,30}?(?<!\d)(\d{3})([ \-]?)(\d{2})\2(\d{4})(?!\d)")
-_GAP_BREAK = re.compile(r"[!?;\n\d]|[a-z]{4,}\.\s")  # a date after these is not the birth date
 
 _PHONE_CTX = re.compile(
     r"\b(?:phone|tel|telephone|call|mobile|cell|fax|contact|reach|text|sms|whatsapp|dial"
@@ -418,7 +322,7 @@ class PatternDetector:
     # -- context keywords: dates of birth, MRNs, bare SSNs, assigned secrets ----------------
 
     def _keywords(self, text: str, low: str, out: list[Finding]) -> None:
-        for probe, kind, rx in _KEYWORDS:
+        for probe, kind, rx in KEYWORDS:
             i = low.find(probe)
             while i != -1:
                 k = rx.match(low, i)
@@ -436,22 +340,22 @@ class PatternDetector:
         if kind in _SECRET_KINDS:
             assigned_secret(text, low, kind, start, end, out)
         elif kind == "birth":
-            d = _DATE.search(text, end, end + 60)
+            d = DATE.search(text, end, end + 60)
             if (d is not None and d.start() - end <= 40 and plausible_date(d.group())
-                    and not _GAP_BREAK.search(text, end, d.start())):
+                    and not GAP_BREAK.search(text, end, d.start())):
                 out.append(Finding(DATE_OF_BIRTH, d.start(), d.end(), 0.85))
             elif low.startswith(("geboren", "born", "født", "född", "nacid"), start):
                 # "am 3. Oktober 1962 geboren": the date right before the word
-                before = [d for d in _DATE.finditer(text, max(0, start - 30), start)]
-                if before and plausible_date(before[-1].group()) and not _GAP_BREAK.search(
+                before = [d for d in DATE.finditer(text, max(0, start - 30), start)]
+                if before and plausible_date(before[-1].group()) and not GAP_BREAK.search(
                         text, before[-1].end(), start):
                     out.append(Finding(DATE_OF_BIRTH, *before[-1].span(), 0.85))
         elif kind == "mrn":
-            m = _MRN_AFTER.match(text, end)
+            m = MRN_AFTER.match(text, end)
             if m is not None and _mrn_like(m.group(1)):
                 out.append(Finding(MRN, m.start(1), m.end(1), 0.85))
         elif kind == "ssn":
-            m = _SSN_AFTER.match(text, end)
+            m = SSN_AFTER.match(text, end)
             if m is not None and ssn_valid(m.group(1), m.group(3), m.group(4)):
                 out.append(Finding(SSN, m.start(1), m.end(4), 0.95 if m.group(2) else 0.85))
         if kind in _COLUMN_KINDS and text.find("\n", end) != -1:
@@ -463,7 +367,7 @@ def _column(text: str, kind: str, start: int, end: int, out: list[Finding]) -> N
     for a, b in cells_below(text, start, end):
         value = text[a:b]
         if kind == "birth":
-            if _DATE.fullmatch(value) and plausible_date(value):
+            if DATE.fullmatch(value) and plausible_date(value):
                 out.append(Finding(DATE_OF_BIRTH, a, b, 0.85))
         elif kind == "mrn":
             if _mrn_like(value) and not any(c.isspace() for c in value):
