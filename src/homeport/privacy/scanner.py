@@ -121,6 +121,9 @@ class Scanner:
             for j, head in starts[:_MAX_SPLIT]:
                 if j <= i + 1:  # neighbours: the joined scan read them together
                     continue
+                digits = _count_digits(tail.group(1)) + _count_digits(head.group(1))
+                if not _SPLIT_DIGITS[0] <= digits <= _SPLIT_DIGITS[1]:
+                    continue  # too short or too long for any identifier
                 joined = f"{tail.group(1)}\n{head.group(1)}"
                 cut = len(tail.group(1))
                 for f in self.patterns.detect(joined):
@@ -173,6 +176,11 @@ _TRAILING_NUMBER = re.compile(r"(?<![0-9])([0-9][0-9 .\-/]*[0-9]|[0-9])[^\w]*$")
 _LEADING_NUMBER = re.compile(r"[^\w]*([0-9][0-9 .\-/]*[0-9]|[0-9])(?![0-9])")
 _SPLIT_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, *NATIONAL_ID_TYPES))
 _MAX_SPLIT = 20
+_SPLIT_DIGITS = (9, 34)  # an SSN's nine digits to an IBAN's 34 characters
+
+
+def _count_digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 def split_findings(found: list[Finding], texts: list[str]) -> list[list[Finding]]:
