@@ -17,6 +17,8 @@ def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     line = text[head:tail]
     delimiter = max(_DELIMITERS, key=line.count)
+    if not _label_cell(line, delimiter, start - head):
+        return []  # prose: the word is no short cell of a delimited line
     header = _split(line, delimiter)
     if len(header) < 2:
         return []
@@ -43,8 +45,22 @@ def cells_below(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return cells
 
 
+def _label_cell(line: str, delimiter: str, i: int) -> bool:
+    """Whether position i sits in a short cell of a line that `delimiter` splits."""
+    a = line.rfind(delimiter, 0, i) + 1
+    b = line.find(delimiter, i)
+    b = len(line) if b == -1 else b
+    return (a > 0 or b < len(line)) and b - a <= 32
+
+
 def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
     """Cell spans of one line; a delimiter inside double quotes does not split."""
+    if '"' not in line:
+        spans, start = [], 0
+        for cell in line.split(delimiter):
+            spans.append((start, start + len(cell)))
+            start += len(cell) + 1
+        return _trim_bars(spans, line, delimiter)
     spans, start, quoted = [], 0, False
     for i, c in enumerate(line):
         if c == '"':
@@ -53,9 +69,14 @@ def _split(line: str, delimiter: str) -> list[tuple[int, int]]:
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(line)))
+    return _trim_bars(spans, line, delimiter)
+
+
+def _trim_bars(spans: list[tuple[int, int]], line: str,
+               delimiter: str) -> list[tuple[int, int]]:
     if delimiter == "|":  # | a | b |: the empty cells outside the first and last bar
-        spans = [s for k, s in enumerate(spans)
-                 if not (k in (0, len(spans) - 1) and not line[s[0]:s[1]].strip())]
+        return [s for k, s in enumerate(spans)
+                if not (k in (0, len(spans) - 1) and not line[s[0]:s[1]].strip())]
     return spans
 
 

@@ -19,6 +19,7 @@ from homeport.privacy.national_ids import (
     _NINO_BAD,
     _NINO_CTX,
     _SPECS,
+    _Spec,
     codice_fiscale_valid,
     dni_letter,
 )
@@ -41,6 +42,8 @@ _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my
 _ID_HEADER = re.compile(r"national id|identi|personal|citizen|tax id|ausweis")  # not "id"
 _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
 _SCORE = 0.95
+# The SSN among the identifiers of nine digits (no check digits; its word is required)
+_SSN_SPEC = _Spec(SSN, bool, {}, _SSN_CTX)
 _AROUND = 50  # how far before and after the value the word that names it may stand
 
 
@@ -50,20 +53,32 @@ def find_compacted(text: str, low: str, out: list[Finding]) -> None:
         if start > 0 and text[start - 1].isdigit():
             continue
         compact = _SEPARATORS.sub("", m.group())
-        around = (max(0, start - _AROUND), min(len(text), end + _AROUND))
-        if "_" in low[around[0] : around[1]]:  # "NHS_no", "social_insurance_number" (JSON keys)
-            low = low[: around[0]] + low[around[0] : around[1]].replace("_", " ") + low[around[1]:]
         letter = compact[-1] if compact[-1].isalpha() else ""
         digits = compact[:-1] if letter else compact
-        before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
-        found = _lettered(text, low, digits, letter.upper(), before, start, end, around)
-        if found is None and not letter:
-            found = _numeric(low, digits, start, end, around) or _in_id_column(
-                text, digits, start, end)
+        # check digits first: most numbers (phones, dates) pass none
+        specs = [] if letter else [s for s in _SPECS.get(len(digits), ()) if s.valid(digits)]
+        if not letter and len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]):
+            specs.append(_SSN_SPEC)
+        if not (specs or (letter and _lettered_possible(digits, letter.upper()))):
+            continue
+        around = (max(0, start - _AROUND), min(len(text), end + _AROUND))
+        window = low[around[0] : around[1]].replace("_", " ")  # JSON keys: "NHS_no"
+        lo = start - around[0]
+        if letter:
+            found = _lettered(text, window, digits, letter.upper(), start, end)
+        else:
+            found = _numeric(window, lo, specs, start, end) or _in_id_column(
+                text, specs, start, end)
         if found is not None:
             out.append(found)
     if ("fiscal" in low or "cf" in low or "tax code" in low) and _CF_CTX.search(low):
         _fiscal_codes(text, out)
+
+
+def _lettered_possible(digits: str, letter: str) -> bool:
+    """Whether the digits and final letter could be a DNI, NIE or NINO (checks first)."""
+    return (len(digits) == 8 and dni_letter(int(digits)) == letter) or len(digits) == 7 or (
+        len(digits) == 6 and letter in "ABCD")
 
 
 def _fiscal_codes(text: str, out: list[Finding]) -> None:
@@ -83,50 +98,49 @@ def _fiscal_codes(text: str, out: list[Finding]) -> None:
                 break
 
 
-def _numeric(low: str, digits: str, start: int, end: int,
-             around: tuple[int, int]) -> Finding | None:
-    generic = _ID_WORD.search(low, *around) is not None and \
-        _NEG.search(low, max(0, start - 40), start) is None  # not "order ID 123..."
-    if len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]) \
-            and _SSN_CTX.search(low, *around):
-        return Finding(SSN, start, end, _SCORE)
-    for spec in _SPECS.get(len(digits), ()):
-        if spec.valid(digits) and spec.context.search(low, *around):
+def _numeric(window: str, lo: int, specs: list[_Spec], start: int,
+             end: int) -> Finding | None:
+    """The first of `specs` (all valid by their check digits) named in the window around the
+    value (`lo`: where the value starts in it), or any after a generic ID word."""
+    for spec in specs:
+        if spec.context.search(window):
             return Finding(spec.type, start, end, _SCORE)
-    for spec in _SPECS.get(len(digits), ()):  # "ID number", "identity card": any checksum
-        if generic and spec.valid(digits) and spec.shapes.get(str(len(digits))) != 0.8:
-            return Finding(spec.type, start, end, _SCORE - 0.05)
+    if _ID_WORD.search(window) and _NEG.search(window, max(0, lo - 40), lo) is None:
+        for spec in specs:  # "ID number", "identity card": any checksum, not "order ID 123"
+            if spec.type != SSN:
+                return Finding(spec.type, start, end, _SCORE - 0.05)
     return None
 
 
-def _in_id_column(text: str, digits: str, start: int, end: int) -> Finding | None:
+def _in_id_column(text: str, specs: list[_Spec], start: int, end: int) -> Finding | None:
     """A number with valid check digits in a table column headed as an identifier
-    ("national_id", "BSN", "personnummer"), or after a generic word for one ("ID number")."""
+    ("national_id", "BSN", "personnummer")."""
     header = header_above(text, start, end).replace("_", " ")
     if not header:
         return None
-    for spec in _SPECS.get(len(digits), ()):
-        if spec.valid(digits) and (spec.context.search(header) or _ID_HEADER.search(header)):
+    for spec in specs:
+        if spec.context.search(header) or (spec.type != SSN and _ID_HEADER.search(header)):
             return Finding(spec.type, start, end, _SCORE)
     return None
 
 
-def _lettered(text: str, low: str, digits: str, letter: str, before: re.Match[str] | None,
-              start: int, end: int, around: tuple[int, int]) -> Finding | None:
-    if not _ES_CTX.search(low, *around) and not _NINO_CTX.search(low, *around):
+def _lettered(text: str, window: str, digits: str, letter: str, start: int,
+              end: int) -> Finding | None:
+    spanish = _ES_CTX.search(window) is not None
+    if not spanish and _NINO_CTX.search(window) is None:
         return None
+    before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
     prefix = "".join(g for g in (before.groups() if before else ()) if g).upper()
-    head = before.start() if before else start
-    if len(digits) == 8 and letter and dni_letter(int(digits)) == letter:
+    if spanish and len(digits) == 8 and dni_letter(int(digits)) == letter:
         return Finding(ES_DNI, start, end, _SCORE)
-    if len(digits) == 7 and letter and prefix[-1:] in ("X", "Y", "Z") and \
+    if spanish and len(digits) == 7 and prefix[-1:] in ("X", "Y", "Z") and \
             dni_letter(int(str("XYZ".index(prefix[-1])) + digits)) == letter:
         at = start - 1
         while text[at] in " .-/\n":  # back to the X, Y or Z
             at -= 1
         return Finding(ES_NIE, at, end, _SCORE)
-    if len(digits) == 6 and len(prefix) == 2 and letter in ("", "A", "B", "C", "D") and \
-            prefix not in _NINO_BAD and _NINO_CTX.search(low, *around) and \
+    if len(digits) == 6 and len(prefix) == 2 and letter in ("A", "B", "C", "D") and \
+            prefix not in _NINO_BAD and _NINO_CTX.search(window) and \
             prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV":
-        return Finding(UK_NINO, head, end, _SCORE)
+        return Finding(UK_NINO, before.start() if before else start, end, _SCORE)
     return None
