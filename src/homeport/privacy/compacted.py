@@ -23,6 +23,7 @@ from homeport.privacy.national_ids import (
     codice_fiscale_valid,
     dni_letter,
 )
+from homeport.privacy.taken import Taken
 from homeport.privacy.validators import ssn_valid
 from homeport.types import Finding
 
@@ -42,15 +43,24 @@ _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my
 _ID_HEADER = re.compile(r"national id|identi|personal|citizen|tax id|ausweis")  # not "id"
 _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
 _SCORE = 0.95
+# Substrings of every word above and of identity column headers (cheap probes first)
+_PROBES = ("ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "bsn", "burger",
+           "sofi", "citizen", "person", "samordning", "cpr", "pesel", "steuer", "idnr", "tin",
+           "tax", "identi", "aadha", "adhaar", "uid", "insee", "nir", "sécu", "secu", "vitale",
+           "dni", "nif", "nie", "documento", "extranjer", "ni ", "ni:", "nino", "id", "ausweis",
+           "fiscal", "cf")
 # The SSN among the identifiers of nine digits (no check digits; its word is required)
 _SSN_SPEC = _Spec(SSN, bool, {}, _SSN_CTX)
 _AROUND = 50  # how far before and after the value the word that names it may stand
 
 
-def find_compacted(text: str, low: str, out: list[Finding]) -> None:
+def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None = None) -> None:
+    if not any(p in low for p in _PROBES):
+        return  # no word that names an identifier, and no table: nothing to read here
     for m in _CANDIDATE.finditer(text):
         start, end = m.span()
-        if start > 0 and text[start - 1].isdigit():
+        if (start > 0 and text[start - 1].isdigit()) or (
+                taken is not None and taken.covers(start, end)):
             continue
         compact = _SEPARATORS.sub("", m.group())
         letter = compact[-1] if compact[-1].isalpha() else ""

@@ -38,6 +38,7 @@ from homeport.privacy.entities import (
     UK_NHS,
     UK_NINO,
 )
+from homeport.privacy.taken import Taken
 from homeport.privacy.validators import luhn_valid
 from homeport.types import Finding
 
@@ -241,10 +242,13 @@ _CF = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LM
 _NIR_CORSE = re.compile(r"[1-478] ?\d\d ?\d\d ?2[AB] ?\d{3} ?\d{3} ?\d\d(?![\w])")
 
 
-def find_national_ids(text: str, low: str, out: list[Finding]) -> None:
-    """Append a Finding(type, start, end, score) for each national identifier in `text`."""
+def find_national_ids(text: str, low: str, out: list[Finding], taken: Taken | None = None) -> None:
+    """Append a Finding(type, start, end, score) for each national identifier in `text`
+    (skipping digits `taken` already holds: a card, an IBAN)."""
     for m in _RUN.finditer(text):
         s, e = m.span()
+        if taken is not None and taken.covers(s, e):
+            continue
         if e - s == 1:  # six letters, then the birth year of a codice fiscale
             if s >= 6 and text[s - 6 : s].isalpha():
                 _codice(text, low, s, out)

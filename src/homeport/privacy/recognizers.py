@@ -37,6 +37,7 @@ from homeport.privacy.entities import (
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
 from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.normalize import normalize
+from homeport.privacy.taken import Taken
 from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
 from homeport.types import Finding
 
@@ -150,8 +151,9 @@ class PatternDetector:
         find_cards(text, low, out)
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
-        find_national_ids(text, low, out)
-        find_compacted(text, low, out)
+        taken = Taken(out)  # digits already read as a card, IBAN, key or e-mail
+        find_national_ids(text, low, out, taken)
+        find_compacted(text, low, out, taken)
         return out
 
     # -- e-mail and IPv6: seeded by one character -------------------------------------------
