@@ -280,3 +280,10 @@ def test_decimal_numbers_are_not_cards() -> None:
     for text in ("metrics_value=0.2662102282047272,", "np.array(4395065348745.5643764887869876)",
                  "p = 0.691341757774353"):
         assert [f for f in detector.detect(text) if f.type == "CREDIT_CARD"] == [], text
+
+
+def test_a_word_names_only_the_number_next_to_it_and_lookalikes_stay_letters_in_ibans() -> None:
+    text = "SSN: 219 45 6780 / Phone: 030 127100 / Email: x@example.org"
+    assert types_at(text, "030 127100") <= {"PHONE"}
+    iban = "SA42 78TW R1T9 HYGN WIIB 8O0I"
+    assert types_at(f"IBAN {iban} thanks", iban) == {"IBAN"}

@@ -43,6 +43,7 @@ _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my
 _ID_HEADER = re.compile(r"national id|identi|personal|citizen|tax id|ausweis")  # not "id"
 _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
 _SCORE = 0.95
+_OTHER_NUMBER = re.compile(r"\d{3}")
 # Substrings of every word above and of identity column headers (cheap probes first)
 _PROBES = ("ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "bsn", "burger",
            "sofi", "citizen", "person", "samordning", "cpr", "pesel", "steuer", "idnr", "tin",
@@ -77,8 +78,8 @@ def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None 
         if letter:
             found = _lettered(text, window, digits, letter.upper(), start, end)
         else:
-            found = _numeric(window, lo, specs, start, end) or _in_id_column(
-                text, specs, start, end)
+            found = _numeric(window, lo, lo + end - start, specs, start, end) or \
+                _in_id_column(text, specs, start, end)
         if found is not None:
             out.append(found)
     if ("fiscal" in low or "cf" in low or "tax code" in low) and _CF_CTX.search(low):
@@ -108,18 +109,26 @@ def _fiscal_codes(text: str, out: list[Finding]) -> None:
                 break
 
 
-def _numeric(window: str, lo: int, specs: list[_Spec], start: int,
+def _numeric(window: str, lo: int, hi: int, specs: list[_Spec], start: int,
              end: int) -> Finding | None:
     """The first of `specs` (all valid by their check digits) named in the window around the
-    value (`lo`: where the value starts in it), or any after a generic ID word."""
+    value (window[lo:hi]) with no other number between word and value, or any after a
+    generic ID word."""
     for spec in specs:
-        if spec.context.search(window):
+        if any(_names_it(window, m, lo, hi) for m in spec.context.finditer(window)):
             return Finding(spec.type, start, end, _SCORE)
     if _ID_WORD.search(window) and _NEG.search(window, max(0, lo - 40), lo) is None:
         for spec in specs:  # "ID number", "identity card": any checksum, not "order ID 123"
             if spec.type != SSN:
                 return Finding(spec.type, start, end, _SCORE - 0.05)
     return None
+
+
+def _names_it(window: str, word: re.Match[str], lo: int, hi: int) -> bool:
+    """Whether the word stands next to the value: no other number between them ("SSN:
+    847 66 8286 / Phone: 030 127100" names the first number only)."""
+    between = window[word.end() : lo] if word.end() <= lo else window[hi : word.start()]
+    return _OTHER_NUMBER.search(between) is None
 
 
 def _in_id_column(text: str, specs: list[_Spec], start: int, end: int) -> Finding | None:

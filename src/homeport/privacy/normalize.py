@@ -125,11 +125,19 @@ def _matches(text: str) -> list[tuple[int, int, str]]:
 
 
 def _in_number(text: str, i: int) -> bool:
-    """Whether the letter at i stands in a word of digits and no other letter: "41O1" but not
-    the codice fiscale "BGTGLN15C15I382R"."""
+    """Whether the letter at i stands in a number: a word of digits and look-alikes with at
+    least four digits, or beside a group of digits ("41O1111111111111", "4111 11l1 1111"), but
+    not in the codice fiscale "BGTGLN15C15I382R" nor the IBAN group "8O0I" after "WIIB"."""
     a = max(text.rfind(c, 0, i) for c in " \n\t") + 1
     b = min((j for j in (text.find(c, i) for c in " \n\t") if j != -1), default=len(text))
-    return all(c.isdigit() or c in "OoIl.-/" for c in text[a:b].strip(".,;:()\"'"))
+    word = text[a:b].strip(".,;:()\"'")
+    if not all(c.isdigit() or c in "OoIl.-/" for c in word):
+        return False
+    if sum(c.isdigit() for c in word) >= 4:
+        return True
+    before = text[max(0, a - 6) : a].split()
+    after = text[b : b + 6].split()
+    return bool(before and before[-1].isdigit()) or bool(after and after[0].isdigit())
 
 
 def _unescape(escape: str) -> str:
