@@ -184,7 +184,7 @@ class _Spec(NamedTuple):
 _SE_CTX = re.compile(r"personn(?:umme)?r|person[ \-]?nr|samordningsnummer|personal identity n")
 _SPECS: dict[int, tuple[_Spec, ...]] = {
     9: (
-        _Spec(CA_SIN, luhn_valid, {"3 3 3": CONTEXT, "3-3-3": CONTEXT},
+        _Spec(CA_SIN, luhn_valid, {"3 3 3": BARE, "3-3-3": BARE},  # below a valid phone (0.9)
               re.compile(r"\bsin\b|s\.i\.n\b|social insurance|\bnas\b|assurance sociale")),
         _Spec(NL_BSN, bsn_valid, {"4.2.3": CONTEXT},
               re.compile(r"\bbsn\b|burgerservice|sofi(?:nummer|-nummer|\b)|citizen service")),
