@@ -76,6 +76,8 @@ async def log_in(page: Page, server: ServerProcess, key: str = ADMIN_KEY) -> Non
     await page.get_by_label("API key").fill(key)
     await page.get_by_role("button", name="Log in", exact=True).click()
     await expect(page.get_by_role("textbox", name="Message")).to_be_visible()
+    # the page's scripts handle Enter and Send: a key pressed before they run is lost
+    await page.wait_for_load_state("load")
 
 
 async def ask(page: Page, question: str) -> None:
