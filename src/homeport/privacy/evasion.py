@@ -28,7 +28,8 @@ MAX_DECODED = 256
 def across_breaks(text: str) -> list[tuple[str, int, int, int]]:
     """For each line break next to a digit (with the spaces around it): the text around it
     with the break removed (a space where no separator is on either side), where the break
-    stood in it, and the break's start and end in `text`: (window, cut, start, end)."""
+    stood in it, and what to add to a position in the window before and after the break to
+    get the position in `text`: (window, cut, shift_before, shift_after)."""
     out: list[tuple[str, int, int, int]] = []
     i = text.find("\n")
     while i != -1:
@@ -42,7 +43,8 @@ def across_breaks(text: str) -> list[tuple[str, int, int, int]]:
                 and (before.isalnum() or before in _SEPARATORS) and after.isalnum():
             left = text[max(0, a - WINDOW) : a]
             joint = "" if before in _SEPARATORS else " "
-            out.append((left + joint + text[b : b + WINDOW], len(left), a, b))
+            out.append((left + joint + text[b : b + WINDOW], len(left), a - len(left),
+                        b - len(left) - len(joint)))
         i = text.find("\n", b)
     return out
 

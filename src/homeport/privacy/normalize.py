@@ -60,7 +60,10 @@ class Normalized:
 
     text: str
     edits: list[tuple[int, int, int, int]] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list, repr=False)
+    _starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [e[0] for e in self.edits]
 
     @property
     def changed(self) -> bool:
@@ -104,9 +107,7 @@ def normalize(text: str) -> Normalized:
         out += len(new)
         pos = b
     pieces.append(text[pos:])
-    result = Normalized("".join(pieces), edits)
-    result._starts = [e[0] for e in edits]
-    return result
+    return Normalized("".join(pieces), edits)
 
 
 def _matches(text: str) -> list[tuple[int, int, str]]:

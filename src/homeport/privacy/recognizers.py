@@ -123,13 +123,10 @@ class PatternDetector:
         """`detect` on a text that is already normalised; also reads identifiers split across
         lines and short encoded tokens."""
         out = self._scan(text)
-        for window, cut, start, end in across_breaks(text):
-            offset = start - cut
-            for f in self._scan(window):
-                if f.type in _STRONG_TYPES and f.start < cut < f.end:
-                    out.append(Finding(f.type, offset + f.start,
-                                       f.end - len(window) + min(len(text), end + WINDOW),
-                                       f.score))
+        for window, cut, shift, shift_after in across_breaks(text):
+            out.extend(Finding(f.type, f.start + shift, f.end + shift_after, f.score)
+                       for f in self._scan(window)
+                       if f.type in _STRONG_TYPES and f.start < cut < f.end)
         for start, end, decoded in encoded_tokens(text):
             # the decoded value read in place, so the words around it still count
             before, after = text[max(0, start - WINDOW) : start], text[end : end + WINDOW]
@@ -207,21 +204,16 @@ class PatternDetector:
             s, e = m.span()
             if s < skip_to:
                 continue
-            if s >= 2 and "A" <= text[s - 2] <= "Z" and "A" <= text[s - 1] <= "Z":
-                iban, shape_end = _iban(text, s - 2)
-                if iban is None:
-                    iban = _loose_iban(text, s - 2)
+            country = text[s - 2 : s] if s >= 2 else ""
+            if country.isascii() and country.isalpha():
+                # upper case with spaces, else any case and separator ("de89-3704-...")
+                iban, shape_end = _iban(text, s - 2) if country.isupper() else (None, s)
+                iban = iban or _loose_iban(text, s - 2)
                 if iban is not None:
                     out.append(iban)
                     shape_end = max(shape_end, iban.end)
                 skip_to = shape_end  # digits inside an IBAN-shaped token are nothing else
                 if shape_end > s:
-                    continue
-            elif s >= 2 and text[s - 2 : s].isalpha() and text[s - 2 : s].isascii():
-                iban = _loose_iban(text, s - 2)  # in lower case
-                if iban is not None:
-                    out.append(iban)
-                    skip_to = iban.end
                     continue
             if e - s <= 14:  # house number and postcode without a comma run together
                 address = find_address(text, s, e)

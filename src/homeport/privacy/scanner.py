@@ -89,10 +89,7 @@ class Scanner:
         self._ner_lock = threading.Lock()
 
     def scan_text(self, text: str, ner: bool = False) -> list[Finding]:
-        found = self.patterns.detect(text) if self.cfg.enabled else []
-        if ner and self.cfg.enabled:
-            found = merge(found, self.ner().detect(text))
-        return found
+        return self.scan_texts([text], ner)[0]
 
     def scan_texts(self, texts: list[str], ner: bool = False) -> list[list[Finding]]:
         """Findings per text. The texts are scanned joined, one per line, as a model reads
@@ -220,11 +217,12 @@ def text_sources(req: ChatRequest) -> list[str]:
 
 # Request fields known to hold no user data: the only ones not scanned.
 UNSCANNED = frozenset((
-    "model", "messages", "prompt", "stream", "stream_options", "include_usage", "temperature",
-    "top_p", "max_tokens", "max_completion_tokens", "n", "best_of", "presence_penalty",
-    "frequency_penalty", "logprobs", "top_logprobs", "parallel_tool_calls", "echo", "knowledge",
-    "extra"))
-_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ChatRequest) if f.name not in UNSCANNED)
+    "model", "stream", "stream_options", "include_usage", "temperature", "top_p", "max_tokens",
+    "max_completion_tokens", "n", "best_of", "presence_penalty", "frequency_penalty",
+    "logprobs", "top_logprobs", "parallel_tool_calls", "echo", "knowledge"))
+# ChatRequest's other fields; messages and the prompt are the maskable texts, extra is walked
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ChatRequest)
+                        if f.name not in UNSCANNED | {"messages", "prompt", "extra"})
 _MIN_NUMBER_DIGITS = 9  # shorter numbers on their own are no identifier
 
 
