@@ -12,14 +12,14 @@ import re
 from homeport.privacy.columns import header_above
 from homeport.privacy.entities import ES_DNI, ES_NIE, IT_FISCAL_CODE, SSN, UK_NINO
 from homeport.privacy.national_ids import (
-    _CF,
-    _CF_CTX,
-    _ES_CTX,
-    _NEG,
-    _NINO_BAD,
-    _NINO_CTX,
-    _SPECS,
-    _Spec,
+    CF_CONTEXT,
+    CF_SHAPE,
+    ES_CONTEXT,
+    NINO_CONTEXT,
+    NINO_NEVER_ISSUED,
+    OTHER_NUMBER_WORDS,
+    SPECS,
+    Spec,
     codice_fiscale_valid,
     dni_letter,
 )
@@ -51,7 +51,7 @@ _PROBES = ("ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "
            "dni", "nif", "nie", "documento", "extranjer", "ni ", "ni:", "nino", "id", "ausweis",
            "fiscal", "cf")
 # The SSN among the identifiers of nine digits (no check digits; its word is required)
-_SSN_SPEC = _Spec(SSN, bool, {}, _SSN_CTX)
+_SSN_SPEC = Spec(SSN, bool, {}, _SSN_CTX)
 _AROUND = 50  # how far before and after the value the word that names it may stand
 
 
@@ -67,7 +67,7 @@ def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None 
         letter = compact[-1] if compact[-1].isalpha() else ""
         digits = compact[:-1] if letter else compact
         # check digits first: most numbers (phones, dates) pass none
-        specs = [] if letter else [s for s in _SPECS.get(len(digits), ()) if s.valid(digits)]
+        specs = [] if letter else [s for s in SPECS.get(len(digits), ()) if s.valid(digits)]
         if not letter and len(digits) == 9 and ssn_valid(digits[:3], digits[3:5], digits[5:]):
             specs.append(_SSN_SPEC)
         if not (specs or (letter and _lettered_possible(digits, letter.upper()))):
@@ -82,7 +82,7 @@ def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None 
                 _in_id_column(text, specs, start, end)
         if found is not None:
             out.append(found)
-    if ("fiscal" in low or "cf" in low or "tax code" in low) and _CF_CTX.search(low):
+    if ("fiscal" in low or "cf" in low or "tax code" in low) and CF_CONTEXT.search(low):
         _fiscal_codes(text, out)
 
 
@@ -104,12 +104,12 @@ def _fiscal_codes(text: str, out: list[Finding]) -> None:
             if size != 16:
                 continue
             compact = "".join(text[a:b] for a, b in chunks[i:j]).upper()
-            if _CF.fullmatch(compact) and codice_fiscale_valid(compact):
+            if CF_SHAPE.fullmatch(compact) and codice_fiscale_valid(compact):
                 out.append(Finding(IT_FISCAL_CODE, chunks[i][0], chunks[j - 1][1], _SCORE))
                 break
 
 
-def _numeric(window: str, lo: int, hi: int, specs: list[_Spec], start: int,
+def _numeric(window: str, lo: int, hi: int, specs: list[Spec], start: int,
              end: int) -> Finding | None:
     """The first of `specs` (all valid by their check digits) named in the window around the
     value (window[lo:hi]) with no other number between word and value, or any after a
@@ -117,7 +117,7 @@ def _numeric(window: str, lo: int, hi: int, specs: list[_Spec], start: int,
     for spec in specs:
         if any(_names_it(window, m, lo, hi) for m in spec.context.finditer(window)):
             return Finding(spec.type, start, end, _SCORE)
-    if _ID_WORD.search(window) and _NEG.search(window, max(0, lo - 40), lo) is None:
+    if _ID_WORD.search(window) and OTHER_NUMBER_WORDS.search(window, max(0, lo - 40), lo) is None:
         for spec in specs:  # "ID number", "identity card": any checksum, not "order ID 123"
             if spec.type != SSN:
                 return Finding(spec.type, start, end, _SCORE - 0.05)
@@ -131,7 +131,7 @@ def _names_it(window: str, word: re.Match[str], lo: int, hi: int) -> bool:
     return _OTHER_NUMBER.search(between) is None
 
 
-def _in_id_column(text: str, specs: list[_Spec], start: int, end: int) -> Finding | None:
+def _in_id_column(text: str, specs: list[Spec], start: int, end: int) -> Finding | None:
     """A number with valid check digits in a table column headed as an identifier
     ("national_id", "BSN", "personnummer")."""
     header = header_above(text, start, end).replace("_", " ")
@@ -145,8 +145,8 @@ def _in_id_column(text: str, specs: list[_Spec], start: int, end: int) -> Findin
 
 def _lettered(text: str, window: str, digits: str, letter: str, start: int,
               end: int) -> Finding | None:
-    spanish = _ES_CTX.search(window) is not None
-    if not spanish and _NINO_CTX.search(window) is None:
+    spanish = ES_CONTEXT.search(window) is not None
+    if not spanish and NINO_CONTEXT.search(window) is None:
         return None
     before = _LETTER_BEFORE.search(text, max(0, start - 6), start)
     prefix = "".join(g for g in (before.groups() if before else ()) if g).upper()
@@ -159,7 +159,7 @@ def _lettered(text: str, window: str, digits: str, letter: str, start: int,
             at -= 1
         return Finding(ES_NIE, at, end, _SCORE)
     if len(digits) == 6 and len(prefix) == 2 and letter in ("A", "B", "C", "D") and \
-            prefix not in _NINO_BAD and _NINO_CTX.search(window) and \
+            prefix not in NINO_NEVER_ISSUED and NINO_CONTEXT.search(window) and \
             prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV":
         return Finding(UK_NINO, before.start() if before else start, end, _SCORE)
     return None

@@ -174,7 +174,7 @@ def _date(y: int, m: int, d: int) -> date | None:
 # -- digit-only types: grouping shapes and context words ----------------------------------------
 
 
-class _Spec(NamedTuple):
+class Spec(NamedTuple):
     type: str
     valid: Callable[[str], bool]
     shapes: dict[str, float]  # grouping ("3 3 4", compact "10") -> score without context
@@ -182,47 +182,47 @@ class _Spec(NamedTuple):
 
 
 _SE_CTX = re.compile(r"personn(?:umme)?r|person[ \-]?nr|samordningsnummer|personal identity n")
-_SPECS: dict[int, tuple[_Spec, ...]] = {
+SPECS: dict[int, tuple[Spec, ...]] = {
     9: (
-        _Spec(CA_SIN, luhn_valid, {"3 3 3": BARE, "3-3-3": BARE},  # below a valid phone (0.9)
+        Spec(CA_SIN, luhn_valid, {"3 3 3": BARE, "3-3-3": BARE},  # below a valid phone (0.9)
               re.compile(r"\bsin\b|s\.i\.n\b|social insurance|\bnas\b|assurance sociale")),
-        _Spec(NL_BSN, bsn_valid, {"4.2.3": CONTEXT},
+        Spec(NL_BSN, bsn_valid, {"4.2.3": CONTEXT},
               re.compile(r"\bbsn\b|burgerservice|sofi(?:nummer|-nummer|\b)|citizen service")),
     ),
     10: (
-        _Spec(SE_PERSONNUMMER, personnummer_valid,
+        Spec(SE_PERSONNUMMER, personnummer_valid,
               {"6-4": CONTEXT, "6+4": CONTEXT, "6 4": STRONG},  # compact: context only
               _SE_CTX),
-        _Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
+        Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
               re.compile(r"\bnhs\b|health service|health and care number")),
-        _Spec(DK_CPR, cpr_valid, {"6-4": STRONG + 0.02},  # a dashed date + 4: above a phone
+        Spec(DK_CPR, cpr_valid, {"6-4": STRONG + 0.02},  # a dashed date + 4: above a phone
               re.compile(r"\bcpr\b|cpr-|personnummer")),
     ),
     11: (
-        _Spec(PL_PESEL, pesel_valid, {"11": STRONG}, re.compile(r"pesel")),
-        _Spec(DE_TAX_ID, steuer_id_valid, {"2 3 3 3": CONTEXT, "11": BARE},
+        Spec(PL_PESEL, pesel_valid, {"11": STRONG}, re.compile(r"pesel")),
+        Spec(DE_TAX_ID, steuer_id_valid, {"2 3 3 3": CONTEXT, "11": BARE},
               re.compile(r"steuer|\bid-?nr|\btin\b|tax[ \-]?id|tax identification|identifikat")),
     ),
     12: (
-        _Spec(SE_PERSONNUMMER, personnummer_valid, {"8-4": CONTEXT, "8+4": CONTEXT, "12": STRONG},
+        Spec(SE_PERSONNUMMER, personnummer_valid, {"8-4": CONTEXT, "8+4": CONTEXT, "12": STRONG},
               _SE_CTX),
-        _Spec(IN_AADHAAR, aadhaar_valid, {"4 4 4": CONTEXT, "4-4-4": CONTEXT},
+        Spec(IN_AADHAAR, aadhaar_valid, {"4 4 4": CONTEXT, "4-4-4": CONTEXT},
               re.compile(r"aadha?a?r|adhaar|\buid\b|uidai")),
     ),
     15: (
-        _Spec(FR_NIR, nir_valid, {"1 2 2 2 3 3 2": CONTEXT, "1 2 2 3 2 3 2": CONTEXT,
+        Spec(FR_NIR, nir_valid, {"1 2 2 2 3 3 2": CONTEXT, "1 2 2 3 2 3 2": CONTEXT,
                                   "13 2": CONTEXT, "15": STRONG},
               re.compile(r"s[ée]curit[ée] sociale|\bs[ée]cu\b|\bnir\b|insee|social secur|vitale")),
     ),
 }
-_ANY_CTX = re.compile("|".join(spec.context.pattern for specs in _SPECS.values()
+_ANY_CTX = re.compile("|".join(spec.context.pattern for specs in SPECS.values()
                                for spec in specs))
-_NINO_CTX = re.compile(r"national insurance|\bni\b|\bnino\b")
-_ES_CTX = re.compile(r"\bdni\b|\bnif\b|\bnie\b|documento nacional|identidad|extranjer")
-_CF_CTX = re.compile(r"codice fiscale|\bc\.?f\b|fiscal code|tax code")
+NINO_CONTEXT = re.compile(r"national insurance|\bni\b|\bnino\b")
+ES_CONTEXT = re.compile(r"\bdni\b|\bnif\b|\bnie\b|documento nacional|identidad|extranjer")
+CF_CONTEXT = re.compile(r"codice fiscale|\bc\.?f\b|fiscal code|tax code")
 _DL_CTX = re.compile(r"licen[cs]e|\bdl\b|f[üu]e?hrerschein|permis|conducir|patente|rijbewijs|jazdy")
 # Words that make a number some other kind of number (or a document number, found below).
-_NEG = re.compile(
+OTHER_NUMBER_WORDS = re.compile(
     r"\b(?:order|invoice|ref|reference|tracking|ticket|case|serial|sku|isbn|imei|transaction"
     r"|confirmation|booking|account|acct|policy|claim|po|version|build|part|customer|phone"
     r"|tel|mobile|cell|fax|call|dial|whatsapp|iban|card|pass|passport|dl|licen[cs]e)\b|[$€£¥₹#]"
@@ -234,11 +234,11 @@ _CURRENCY_AFTER = re.compile(
 
 # NINO: the suffix A-D may be left out (old numbers), then only after a context word
 _NINO = re.compile(r"([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?(\d\d ?\d\d ?\d\d)(?: ?([A-D]))?(?!\w)")
-_NINO_BAD = frozenset(("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"))
+NINO_NEVER_ISSUED = frozenset(("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"))
 _NIE = re.compile(r"([XYZ])-?(\d{7})[ \-]?([A-Z])(?![\w])")
 _DNI = re.compile(r"(\d{8}|\d\d\.\d{3}\.\d{3}|\d\d \d{3} \d{3})[ \-]?([A-Z])(?![\w])")
 _UKDL = re.compile(r"[A-Z][A-Z9]{4}\d(?:[0156]\d)(?:[0-3]\d)\d[A-Z][A-Z9]\d[A-Z]{2}(?![\w])")
-_CF = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]")
+CF_SHAPE = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]")
 _NIR_CORSE = re.compile(r"[1-478] ?\d\d ?\d\d ?2[AB] ?\d{3} ?\d{3} ?\d\d(?![\w])")
 
 
@@ -264,8 +264,8 @@ def _codice(text: str, low: str, s: int, out: list[Finding]) -> None:
     if cand.islower():
         cand = cand.upper()
     if (len(cand) == 16 and not _alnum(text, start - 1) and not _alnum(text, start + 16)
-            and _CF.fullmatch(cand) and codice_fiscale_valid(cand)):
-        _add(out, IT_FISCAL_CODE, start, start + 16, STRONG, _CF_CTX, low)
+            and CF_SHAPE.fullmatch(cand) and codice_fiscale_valid(cand)):
+        _add(out, IT_FISCAL_CODE, start, start + 16, STRONG, CF_CONTEXT, low)
 
 
 def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
@@ -284,7 +284,7 @@ def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
         return
     groups = [g.span() for g in _DIGITS.finditer(text, s, e)]
     n = sum(b - a for a, b in groups)
-    if n < 9 or (n in _SPECS and _window(text, low, groups, n, False, out)):
+    if n < 9 or (n in SPECS and _window(text, low, groups, n, False, out)):
         return
     if len(groups) == 1 or not _ANY_CTX.search(low, max(0, s - _WINDOW), s):
         return
@@ -294,7 +294,7 @@ def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
         total, j = 0, i
         while j < len(groups) and total + groups[j][1] - groups[j][0] <= 15:
             total += groups[j][1] - groups[j][0]
-            if total in _SPECS and (i, j) != (0, len(groups) - 1) and _window(
+            if total in SPECS and (i, j) != (0, len(groups) - 1) and _window(
                     text, low, groups[i : j + 1], total, True, out):
                 i = j
                 break
@@ -312,7 +312,7 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
     best: tuple[float, str] | None = None
     lo = max(0, a - _WINDOW)
     neg: bool | None = None
-    for spec in _SPECS[n]:
+    for spec in SPECS[n]:
         if not spec.valid(digits):
             continue
         if spec.context.search(low, lo, a):
@@ -320,7 +320,8 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
         else:
             score = 0.0 if part else spec.shapes.get(shape, 0.0)
             if score and neg is None:
-                neg = bool(_NEG.search(low, lo, a)) or bool(_CURRENCY_AFTER.match(text, b))
+                neg = bool(OTHER_NUMBER_WORDS.search(low, lo, a)) or bool(
+                    _CURRENCY_AFTER.match(text, b))
             if neg:
                 score = 0.0
             if score and spec.type == PL_PESEL:  # born 1900..today without a context word
@@ -341,14 +342,14 @@ def _letter_led(text: str, low: str, s: int, e: int, out: list[Finding]) -> bool
     j = s - 1 if text[s - 1].isalpha() else s - 2  # the letter before the digits
     if "A" <= text[j] <= "Z" and not _alnum(text, j - 2):
         m = _NINO.match(text, j - 1) if j >= 1 else None
-        if m and m.group(1) not in _NINO_BAD and len(m.group(2).replace(" ", "")) == 6:
-            _add(out, UK_NINO, j - 1, m.end(), STRONG if m.group(3) else 0.0, _NINO_CTX, low)
+        if m and m.group(1) not in NINO_NEVER_ISSUED and len(m.group(2).replace(" ", "")) == 6:
+            _add(out, UK_NINO, j - 1, m.end(), STRONG if m.group(3) else 0.0, NINO_CONTEXT, low)
             return True
     if text[j] in "XYZ" and not _alnum(text, j - 1):
         m = _NIE.match(text, j)
         if m and dni_letter(int("XYZ".index(m.group(1)) * 10**7 + int(m.group(2)))) == m.group(
                 3):
-            _add(out, ES_NIE, j, m.end(), STRONG, _ES_CTX, low)
+            _add(out, ES_NIE, j, m.end(), STRONG, ES_CONTEXT, low)
             return True
     if e - s <= 10 and "A" <= text[e : e + 1] <= "Z":  # surname (or 9s), then six digits
         for start in range(max(0, s - 5), s):
@@ -368,11 +369,11 @@ def _letter_tailed(text: str, low: str, s: int, e: int, out: list[Finding]) -> b
         return False
     m = _DNI.match(text, s)
     if m and dni_letter(int(m.group(1).replace(".", "").replace(" ", ""))) == m.group(2):
-        _add(out, ES_DNI, s, m.end(), STRONG, _ES_CTX, low)
+        _add(out, ES_DNI, s, m.end(), STRONG, ES_CONTEXT, low)
         return True
     m = _NIR_CORSE.match(text, s) if text[e - 1] == "2" and text[e] in "AB" else None
     if m and nir_valid(m.group().replace(" ", "")):
-        _add(out, FR_NIR, s, m.end(), STRONG, _SPECS[15][0].context, low)
+        _add(out, FR_NIR, s, m.end(), STRONG, SPECS[15][0].context, low)
         return True
     return False
 
