@@ -30,12 +30,13 @@ class CellResult:
         return len(self.latencies)
 
 
-async def run_cell(url: str, headers: dict[str, str], body: bytes, stream: bool,
+async def run_cell(url: str, headers: dict[str, str], body: Callable[[], bytes], stream: bool,
                    concurrency: int, warmup_s: float, duration_s: float,
                    on_window_start: Callable[[], None] | None = None,
                    on_window_end: Callable[[], None] | None = None,
                    sampler: Callable[[], None] | None = None) -> CellResult:
-    """Load `url` for warmup_s + duration_s; callbacks fire at the window's edges."""
+    """Load `url` for warmup_s + duration_s; callbacks fire at the window's edges; `body()`
+    gives each request's body."""
     res = CellResult()
     connector = aiohttp.TCPConnector(limit=concurrency, keepalive_timeout=60,
                                      enable_cleanup_closed=False)
@@ -55,7 +56,7 @@ async def run_cell(url: str, headers: dict[str, str], body: bytes, stream: bool,
             first = None
             ok = False
             try:
-                async with session.post(url, data=body, headers=hdrs) as resp:
+                async with session.post(url, data=body(), headers=hdrs) as resp:
                     if stream:
                         tail = b""
                         async for data in resp.content.iter_any():

@@ -42,7 +42,7 @@ import httpx
 import orjson
 from sqlalchemy import func, insert, select, text
 
-from homeport.api.app import create_app
+from homeport.app import create_app
 from homeport.economics.rollup import DAY, Rollup
 from homeport.governance.audit import Entry, egress_data, knowledge_data, payload_digest
 from homeport.knowledge.service import Upload

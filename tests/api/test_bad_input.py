@@ -64,6 +64,56 @@ def test_wrong_types_and_missing_fields_name_the_field(server: ServerProcess, sp
     assert r.json()["error"]["param"] == field
 
 
+BIG = 2**64  # valid JSON, but no 64-bit integer holds it
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/chat/completions", {**CHAT, "metadata": {"ref": BIG}}, "metadata.ref"),
+    ("/v1/chat/completions", {**CHAT, "logprobs": False, "top_logprobs": -BIG}, "top_logprobs"),
+    ("/v1/chat/completions", {**CHAT, "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Hi", "note": [1, BIG]}]}]}, "messages[0].content[0].note[1]"),
+    ("/v1/chat/completions", {**CHAT, "max_tokens": BIG}, "max_tokens"),
+    ("/v1/chat/completions", {**CHAT, "max_completion_tokens": 2**63}, "max_completion_tokens"),
+    ("/v1/completions", {"model": "local", "prompt": "Hi", "max_tokens": 2, "logit_scale": BIG},
+     "logit_scale"),
+    ("/v1/completions", {"model": "local", "prompt": "Hi", "max_tokens": BIG}, "max_tokens"),
+    ("/v1/route/explain", {**CHAT, "metadata": {"ref": BIG}}, "metadata.ref"),
+    ("/v1/route/explain", {**CHAT, "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Hi", "n": BIG}]}]}, "messages[0].content[0].n"),
+])
+def test_integers_beyond_64_bits_name_the_field(server: ServerProcess, spec: SpecValidator,
+                                                path: str, body: dict[str, object],
+                                                field: str) -> None:
+    r = post(server, path, json.dumps(body))
+    assert_error(r, 400, spec, field, "64 bits")
+    assert r.json()["error"]["param"] == field
+
+
+@pytest.mark.parametrize("prompt", ["", [], [""]])
+def test_empty_completion_prompt(server: ServerProcess, spec: SpecValidator,
+                                 prompt: object) -> None:
+    r = post(server, "/v1/completions", json.dumps({"model": "local", "prompt": prompt}))
+    assert_error(r, 400, spec, "prompt", "empty")
+    assert r.json()["error"]["param"] == "prompt"
+
+
+@pytest.mark.parametrize("patch, field, words", [
+    ({"tool_choice": "auto"}, "tool_choice", ["tools"]),
+    ({"tool_choice": {"type": "function", "function": {"name": "f"}}, "tools": []},
+     "tool_choice", ["tools"]),
+    ({"response_format": {"type": "json_schema", "json_schema": {
+        "name": "answer", "schema": '{"type": "object"}'}}},
+     "response_format.json_schema.schema", ["object"]),
+    ({"response_format": {"type": "json_schema"}}, "response_format.json_schema", ["Missing"]),
+])
+def test_refused_as_openai_refuses(server: ServerProcess, spec: SpecValidator,
+                                   patch: dict[str, object], field: str,
+                                   words: list[str]) -> None:
+    r = post(server, "/v1/chat/completions", json.dumps({**CHAT, **patch}))
+    assert_error(r, 400, spec, field, *words)
+    assert r.json()["error"]["param"] == field
+
+
 def test_missing_field_on_embeddings(server: ServerProcess, spec: SpecValidator) -> None:
     assert_error(post(server, "/v1/embeddings", json.dumps({"model": "local-embed"})), 400, spec,
                  "input")

@@ -146,6 +146,23 @@ def test_upstream_400_is_relayed_without_fallback(client: openai.OpenAI,
     assert len(fake.requests) == n + 1
 
 
+@pytest.mark.parametrize("extra, field", [
+    ({"max_tokens": 2**64}, "max_tokens"),
+    ({"metadata": {"n": 2**64}}, "metadata.n"),
+    ({"logit_bias": {"50256": -100}, "user_ref": -(2**64)}, "user_ref"),
+])
+def test_integers_beyond_64_bits_never_reach_the_cloud(client: openai.OpenAI, fake: FakeOpenAI,
+                                                       extra: dict[str, object],
+                                                       field: str) -> None:
+    """orjson (the upstream body's encoder) refuses them: a 400 naming the field, not a 500,
+    and nothing is sent."""
+    n = len(fake.requests)
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="gpt-4o", messages=MSGS, extra_body=extra)
+    assert e.value.status_code == 400 and e.value.param == field
+    assert len(fake.requests) == n
+
+
 def test_mid_stream_upstream_error_is_reported_in_band(gateway: ServerProcess,
                                                        fake: FakeOpenAI) -> None:
     fake.replies.append(Reply(stream_error=True))

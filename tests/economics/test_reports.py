@@ -261,7 +261,7 @@ ADMIN = "hp-reports-admin"
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
     """The real app (not started: no models load), its database prepared, and keys by role."""
-    from homeport.api.app import create_app
+    from homeport.app import create_app
     from homeport.runtime import Runtime
 
     settings = Settings(data_dir=tmp_path, admin_key=ADMIN)

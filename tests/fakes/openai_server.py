@@ -100,6 +100,9 @@ class FakeOpenAI:
                     delta = {"role": "assistant", "content": piece} if i == 0 else {
                         "content": piece}
                     choice = {"index": 0, "delta": delta, "finish_reason": None}
+                    if body.get("logprobs"):
+                        choice["logprobs"] = {"content": [_logprob(piece, i, body)],
+                                              "refusal": None}
                 await resp.write(_sse({**base, "choices": [choice]}))
                 if reply.stream_error:
                     await resp.write(_sse({"error": {"message": "upstream broke mid-stream"}}))
@@ -133,7 +136,8 @@ class FakeOpenAI:
         if reply.status != 200:
             return web.json_response({"error": {"message": reply.error_message}},
                                      status=reply.status)
-        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        given = body["input"]  # a text, texts, token ids or arrays of them
+        inputs = given if isinstance(given, list) and not isinstance(given[0], int) else [given]
         return web.json_response({"object": "list", "model": body["model"], "data": [
             {"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.0]}
             for i, t in enumerate(inputs)], "usage": {"prompt_tokens": 7, "total_tokens": 7}})
@@ -177,11 +181,21 @@ def _whole(body: dict[str, Any], reply: Reply, completion: bool) -> dict[str, An
                 {"id": f"call_{i}", "type": "function",
                  "function": {"name": c["name"], "arguments": c["arguments"]}}
                 for i, c in enumerate(reply.tool_calls)]
-        choice = {"index": 0, "message": message, "logprobs": None,
+        logprobs = {"content": [_logprob(p, i, body) for i, p in enumerate(_pieces(
+            reply.text))], "refusal": None} if body.get("logprobs") else None
+        choice = {"index": 0, "message": message, "logprobs": logprobs,
                   "finish_reason": reply.finish_reason}
     return {"id": "chatcmpl-fake", "object": "text_completion" if completion else
             "chat.completion", "created": int(time.time()), "model": body["model"],
             "choices": [choice], "usage": _usage(body, reply)}
+
+
+def _logprob(piece: str, i: int, body: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's entry for one token: its log probability, bytes and the top alternatives."""
+    top = [{"token": f"{piece}~{k}", "logprob": -1.0 - k, "bytes": list(f"{piece}~{k}".encode())}
+           for k in range(int(body.get("top_logprobs") or 0))]
+    return {"token": piece, "logprob": -0.1 * (i + 1), "bytes": list(piece.encode()),
+            "top_logprobs": top}
 
 
 def _sse(obj: Any) -> bytes:

@@ -18,21 +18,20 @@ import orjson
 import pytest
 from sqlalchemy import Connection, select, text
 
-from homeport.errors import InvalidRequest
+from homeport.errors import AuditWriteFailed, InvalidRequest
 from homeport.governance.audit import (
     GENESIS,
     AuditLog,
-    AuditWriteFailed,
     Entry,
     admin_data,
     chain_hash,
     egress_data,
     knowledge_data,
-    parse_time,
     payload_digest,
 )
 from homeport.storage.db import Database
 from homeport.storage.schema import audit_log
+from homeport.times import parse_time
 
 ROOT = Path(__file__).resolve().parents[2]
 

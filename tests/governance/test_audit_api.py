@@ -24,7 +24,7 @@ Api = tuple[httpx.AsyncClient, dict[str, str], Runtime]
 
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[Api]:
-    from homeport.api.app import create_app
+    from homeport.app import create_app
 
     settings = Settings(data_dir=tmp_path, admin_key=ADMIN)
     rt = Runtime(settings)

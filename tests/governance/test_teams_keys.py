@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from homeport.errors import InvalidRequest, NotFound
+from homeport.errors import AuditWriteFailed, InvalidRequest, NotFound
 from homeport.governance.admin import Admin
-from homeport.governance.audit import AuditLog, AuditWriteFailed
+from homeport.governance.audit import AuditLog
 from homeport.governance.keys import KeyStore, hash_key
 from homeport.governance.limits import Limits
 from homeport.governance.teams import TeamStore

@@ -506,6 +506,71 @@ def test_readers_may_read_but_not_change(server: ServerProcess,
     assert a.delete("/a-for-one-key").status_code == 200
 
 
+def test_names_are_per_team(server: ServerProcess, admin: Api,
+                            keys: dict[str, tuple[str, str]], spec: SpecValidator) -> None:
+    """Two teams may each have a `handbook`; a name another team took tells nothing (no
+    "already exists", no 403: the same 404 as a name nobody has); an admin picks one by
+    `team/name` (in request bodies) or by id."""
+    a, b, c = (api(server, keys, t) for t in ("team-a", "team-b", "team-c"))
+    ids = {}
+    for team, client, word in (("team-a", a, "aardvark"), ("team-b", b, "bison")):
+        r = client.create("handbook")
+        assert r.status_code == 200, r.text
+        assert r.json()["team"] == team
+        ids[team] = r.json()["id"]
+        client.ingest("handbook", [("animals.md", f"# Animals\n\nThe {word} lives here.".encode())])
+    assert ids["team-a"] != ids["team-b"]
+    for team, client, word in (("team-a", a, "aardvark"), ("team-b", b, "bison")):
+        assert client.get("/handbook").json()["id"] == ids[team]  # each its own
+        assert word in client.search("handbook", "animal")[0]["text"]
+        assert [k["id"] for k in client.get("").json()["data"] if k["name"] == "handbook"] \
+            == [ids[team]]
+
+    missing = assert_error(c.get("/no-such-kb"), 404, spec)
+    for r, name in ((c.get("/handbook"), "handbook"), (c.get(f"/{ids['team-a']}"), ids["team-a"]),
+                    (c.post("/handbook/search", json={"query": "animal"}), "handbook"),
+                    (c.post("/no-such-kb/search", json={"query": "x"}), "no-such-kb")):
+        err = assert_error(r, 404, spec)
+        assert err == {**missing, "message": missing["message"].replace("no-such-kb", name)}
+        assert "team-a" not in r.text and "team-b" not in r.text
+    # in a chat, `team/name` names another team's base: unknown to team C, as if it did not exist
+    for ref in ("team-a/handbook", "team-z/handbook", "handbook"):
+        r = c.http.post("/v1/chat/completions", json={
+            "model": "local", "knowledge": [ref],
+            "messages": [{"role": "user", "content": "Which animal?"}]})
+        err = assert_error(r, 404, spec)
+        assert err["message"] == missing["message"].replace("no-such-kb", ref)
+    assert c.create("handbook").status_code == 200  # free for team C too
+    assert c.delete("/handbook").status_code == 200
+
+    # The admin: a plain name shared by several teams is ambiguous; `team/name` and ids are not.
+    err = assert_error(admin.get("/handbook"), 400, spec, param="knowledge")
+    assert "team-a/handbook" in err["message"] and "team-b/handbook" in err["message"]
+    assert admin.get(f"/{ids['team-b']}").json()["team"] == "team-b"
+    assert "aardvark" in admin.search(ids["team-a"], "animal")[0]["text"]
+    assert admin.delete(f"/{ids['team-b']}").status_code == 200
+    assert admin.get("/handbook").json()["id"] == ids["team-a"]  # now only one
+    assert b.get("/handbook").status_code == 404
+    assert a.delete("/handbook").status_code == 200
+
+
+def test_a_shared_base_is_found_by_name_unless_the_team_has_its_own(
+        server: ServerProcess, keys: dict[str, tuple[str, str]], spec: SpecValidator) -> None:
+    a, b = api(server, keys, "team-a"), api(server, keys, "team-b")
+    shared = a.create("glossary", readers=["team-b"]).json()["id"]
+    assert b.get("/glossary").json()["id"] == shared  # B has none: A's, shared with B
+    own = b.create("glossary").json()["id"]  # B's own shadows it ...
+    assert b.get("/glossary").json()["id"] == own
+    assert b.get(f"/{shared}").json()["team"] == "team-a"  # ... the id still reaches A's
+    for ref, code in (("team-a/glossary", "model_not_found"), ("team-c/glossary", "not_found")):
+        r = b.http.post("/v1/chat/completions", json={
+            "model": "local", "knowledge": [ref], "messages": [{"role": "user", "content": "hi"}]})
+        assert_error(r, 404, spec, code=code)  # found the base, then no chat model here
+    assert_error(b.delete(f"/{shared}"), 403, spec)  # readable, so no secret: read-only
+    for kb in (shared, own):
+        assert (a if kb == shared else b).delete(f"/{kb}").status_code == 200
+
+
 @contextmanager
 def server_db(server: ServerProcess) -> Iterator[Database]:
     """The server's own SQLite database, read directly."""

@@ -8,15 +8,8 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from homeport.errors import InvalidRequest
-from homeport.knowledge.parse import (
-    FORMATS,
-    Block,
-    ParseError,
-    UnsupportedFormat,
-    detect_format,
-    parse,
-)
+from homeport.errors import InvalidRequest, UnsupportedFormat
+from homeport.knowledge.parse import FORMATS, Block, ParseError, detect_format, parse
 
 PROSE = ("Retrieval works best on clean paragraphs. Each chunk should hold one idea. "
          "Long documents are split by section before they are embedded. ")

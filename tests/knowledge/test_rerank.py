@@ -13,6 +13,7 @@ from aiohttp import web
 from homeport.knowledge.rerank import Reranker
 from homeport.knowledge.service import Upload
 from homeport.knowledge.store import Passage
+from homeport.routing.dispatch import rerank_cleared
 from homeport.runtime import Runtime
 from homeport.settings import RerankConfig, Settings
 from homeport.types import Caller, Sensitivity
@@ -62,7 +63,7 @@ PASSAGES = [_passage(0, "apples and pears"), _passage(1, "kiwi kiwi kiwi"),
 async def test_reorders_by_the_reranker_scores(fake: tuple[FakeReranker, str]) -> None:
     server, url = fake
     r = Reranker(RerankConfig(base_url=url, model="bge-reranker"))
-    out = await r.rerank("kiwi please", PASSAGES, Sensitivity.PUBLIC)
+    out = await rerank_cleared(r, "kiwi please", PASSAGES, Sensitivity.PUBLIC, None)
     await r.close()
     assert [p.chunk_id for p in out] == [1, 2, 0]
     assert out[0].score == 3.0
@@ -78,9 +79,9 @@ async def test_what_is_sent_is_audited_first(fake: tuple[FakeReranker, str]) -> 
     async def before_send(texts: list[str]) -> None:
         audited.append((texts, len(server.received)))
 
-    r.before_send = before_send
-    await r.rerank("kiwi", PASSAGES, Sensitivity.INTERNAL)
-    await r.rerank("kiwi", PASSAGES, Sensitivity.RESTRICTED)  # not sent: not audited
+    await rerank_cleared(r, "kiwi", PASSAGES, Sensitivity.INTERNAL, before_send)
+    await rerank_cleared(r, "kiwi", PASSAGES, Sensitivity.RESTRICTED,
+                         before_send)  # not sent: not audited
     await r.close()
     assert audited == [(["kiwi", *(p.text for p in PASSAGES)], 0)]
     assert len(server.received) == 1
@@ -89,7 +90,7 @@ async def test_what_is_sent_is_audited_first(fake: tuple[FakeReranker, str]) -> 
 async def test_content_above_clearance_is_never_sent(fake: tuple[FakeReranker, str]) -> None:
     server, url = fake
     r = Reranker(RerankConfig(base_url=url, model="m", clearance="internal"))
-    out = await r.rerank("kiwi", PASSAGES, Sensitivity.RESTRICTED)
+    out = await rerank_cleared(r, "kiwi", PASSAGES, Sensitivity.RESTRICTED, None)
     await r.close()
     assert out == PASSAGES
     assert server.received == []
@@ -99,10 +100,10 @@ async def test_a_failing_reranker_keeps_the_fused_order(fake: tuple[FakeReranker
     server, url = fake
     server.status = 503
     r = Reranker(RerankConfig(base_url=url, model="m"))
-    assert await r.rerank("kiwi", PASSAGES, Sensitivity.PUBLIC) == PASSAGES
+    assert await rerank_cleared(r, "kiwi", PASSAGES, Sensitivity.PUBLIC, None) == PASSAGES
     await r.close()
     r = Reranker(RerankConfig(base_url="http://127.0.0.1:9/v1", model="m", timeout_s=2))
-    assert await r.rerank("kiwi", PASSAGES, Sensitivity.PUBLIC) == PASSAGES
+    assert await rerank_cleared(r, "kiwi", PASSAGES, Sensitivity.PUBLIC, None) == PASSAGES
     await r.close()
 
 

@@ -251,6 +251,19 @@ def test_knowledge_base_names_are_unique(store: KnowledgeStore) -> None:
     assert e.value.code == "already_exists" and e.value.param == "name"
 
 
+def test_knowledge_base_names_are_unique_per_team(store: KnowledgeStore) -> None:
+    mine = new_kb(store, "docs")
+    theirs = store.create("docs", "team-b", Sensitivity.INTERNAL, [], "test-embed", DIMS, None)
+    assert mine.id != theirs.id
+    assert store.find("team-a", "docs") == mine and store.find("team-b", "docs") == theirs
+    assert store.find("team-c", "docs") is None
+    assert {kb.id for kb in store.named("docs")} == {mine.id, theirs.id}
+    assert store.get(mine.id) == mine
+    with pytest.raises(InvalidRequest) as e:
+        store.create("docs", "team-b", Sensitivity.INTERNAL, [], "test-embed", DIMS, None)
+    assert e.value.code == "already_exists" and "team-b" in e.value.message
+
+
 # --- jobs: the durable queue -----------------------------------------------------------------
 
 def files_of(db: Database, job_id: str) -> dict[str, str]:

@@ -376,6 +376,56 @@ async def test_every_other_field_the_request_sends_is_scanned(
             assert r.headers["x-homeport-route"] == "onprem/llama", body
 
 
+async def test_anthropic_messages_front_door_keeps_restricted_work_local(
+        server: ServerProcess, sent: list[str]) -> None:
+    """`POST /v1/messages`: every place an Anthropic request carries text, streamed or not;
+    fields Homeport does not translate (`thinking`, other metadata keys) are sent nowhere."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, headers={
+            "x-api-key": ADMIN_KEY, "anthropic-version": "2023-06-01"}) as h:
+        def ask(*messages: dict[str, Any], **more: Any) -> dict[str, Any]:
+            return {"model": "gpt", "max_tokens": 20, "messages": list(messages), **more}
+
+        def used(input_: dict[str, Any], result: Any) -> list[dict[str, Any]]:
+            return [{"role": "user", "content": "Save it."},
+                    {"role": "assistant", "content": [
+                        {"type": "tool_use", "id": "t1", "name": "save", "input": input_}]},
+                    {"role": "user", "content": [
+                        {"type": "tool_result", "tool_use_id": "t1", "content": result}]}]
+
+        hi = {"role": "user", "content": "Hello."}
+        bodies: list[dict[str, Any]] = []
+        for i in range(4):
+            text, value = restricted_value()
+            sent.append(value)
+            tool = {"name": "lookup", "description": text, "input_schema": {"type": "object"}}
+            bodies += [
+                ask({"role": "user", "content": text}, stream=i % 2 == 1),
+                ask(hi, system=text),
+                ask(hi, system=[{"type": "text", "text": "Be brief."},
+                                {"type": "text", "text": text}], stream=True),
+                ask({"role": "user", "content": [{"type": "text", "text": "Look:"},
+                                                 {"type": "text", "text": text}]}),
+                ask(*used({"note": text}, "saved"), stream=i % 2 == 0),
+                ask(*used({}, text)),
+                ask(*used({}, [{"type": "text", "text": text}])),
+                ask(hi, tools=[tool]),
+                ask(hi, metadata={"user_id": value}),
+                ask(hi, stop_sequences=[value]),
+                ask({"role": "user", "content": [
+                    {"type": "image", "source": {"type": "url",
+                                                 "url": f"https://x.test/?q={value}"}}]}),
+            ]
+        for body in bodies:
+            r = await h.post("/v1/messages", json=body)
+            assert r.status_code == 200, (body, r.text)
+            assert r.headers["x-homeport-route"] == "onprem/llama", body
+        _, value = restricted_value()
+        sent.append(value)
+        r = await h.post("/v1/messages", json=ask(hi, metadata={"ref": value},
+                                                  thinking={"note": value}))
+        assert r.headers["x-homeport-route"] == "cloud/gpt"  # the ignored fields went nowhere
+
+
 # -- evasions: the same values written to slip past the detectors (issue: evasion leaks) -------
 
 def _plain(bodies: list[bytes]) -> str:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from homeport.entities import DEFAULT_SENSITIVITY
 from homeport.errors import InvalidRequest, ModelNotFound
-from homeport.privacy.entities import DEFAULT_SENSITIVITY
 from homeport.privacy.scanner import Classification
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch

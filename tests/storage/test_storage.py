@@ -7,13 +7,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from homeport.errors import AuthenticationFailed, InvalidRequest, NotFound
 from homeport.governance.keys import KeyStore
 from homeport.settings import WriterConfig
 from homeport.storage.db import Database, normalise_url
-from homeport.storage.schema import requests
+from homeport.storage.schema import ingest_jobs, kb_documents, knowledge_bases, requests
 from homeport.storage.writer import BatchedWriter
 from homeport.telemetry.events import RequestRecord
 
@@ -57,6 +58,34 @@ def test_migrations_are_idempotent_and_safe_in_parallel(db_url: str) -> None:
     d.migrate()
     assert d.ping() and count(d) == 0
     d.close()
+
+
+def test_knowledge_names_become_per_team_and_nothing_is_lost(db_url: str) -> None:
+    """0008 rebuilds knowledge_bases on SQLite: the documents and jobs that reference it stay
+    (with foreign keys on, dropping the old table would have cascaded to them)."""
+    db = Database(db_url)
+    db.migrate("0007")
+    base = {"team": "team-a", "kind": "documents", "sensitivity": "internal", "readers": "[]",
+            "embed_model": "m", "dims": 4, "version": 0, "created_at": 1.0}
+    with db.engine.begin() as conn:
+        conn.execute(insert(knowledge_bases).values(id="kb_1", name="handbook", **base))
+        conn.execute(insert(kb_documents).values(
+            id="doc_1", kb_id="kb_1", source="a.md", title="A", format="markdown",
+            content_hash="h", bytes=1, chunks=0, generation=1, created_at=1.0, updated_at=1.0))
+        conn.execute(insert(ingest_jobs).values(id="job_1", kb_id="kb_1", status="done",
+                                                created_at=1.0, updated_at=1.0))
+    db.migrate()
+    with db.engine.begin() as conn:
+        assert conn.execute(select(kb_documents.c.id)).scalars().all() == ["doc_1"]
+        assert conn.execute(select(ingest_jobs.c.id)).scalars().all() == ["job_1"]
+        conn.execute(insert(knowledge_bases).values(id="kb_2", name="handbook",
+                                                    **{**base, "team": "team-b"}))
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(insert(knowledge_bases).values(id="kb_3", name="handbook", **base))
+    with db.engine.begin() as conn:  # foreign keys are on again: deleting a base cascades
+        conn.execute(delete(knowledge_bases).where(knowledge_bases.c.id == "kb_1"))
+        assert conn.execute(select(kb_documents.c.id)).scalars().all() == []
+    db.close()
 
 
 def test_sqlite_uses_wal(tmp_path: object) -> None:

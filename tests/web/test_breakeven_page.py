@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from homeport.api.app import create_app
+from homeport.app import create_app
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from tests.web.conftest import ADMIN, log_in

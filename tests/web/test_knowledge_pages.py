@@ -14,6 +14,7 @@ import pytest
 
 from homeport.runtime import Runtime
 from homeport.settings import Settings
+from homeport.types import Sensitivity
 from tests.web.conftest import ADMIN, csrf_of, log_in, running_app
 
 HANDBOOK = b"""# Staff handbook
@@ -107,3 +108,28 @@ async def test_bad_uploads_and_other_teams(knowledge: tuple[httpx.AsyncClient, R
         refused = await c2.post("/knowledge/legal/upload", headers={"x-csrf-token": other_csrf},
                                 files=[("file", ("a.txt", b"x", "text/plain"))])
         assert refused.status_code == 404
+
+
+async def test_same_names_in_two_teams(web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    """Two teams' `handbook`s: the admin's list links each by id (its own team has none), a
+    plain name is ambiguous for it, and a member sees only its team's."""
+    client, rt = web
+    store = rt.knowledge.store
+    a, b = (store.create("handbook", team, Sensitivity.INTERNAL, [], "test-embed", 4, None)
+            for team in ("team-a", "team-b"))
+    await log_in(client, ADMIN)
+    listing = await client.get("/knowledge")
+    assert f'href="/knowledge/{a.id}"' in listing.text
+    assert f'href="/knowledge/{b.id}"' in listing.text
+    page = await client.get(f"/knowledge/{b.id}")
+    assert page.status_code == 200 and f'data-kb="{b.id}"' in page.text
+    ambiguous = await client.get("/knowledge/handbook")
+    assert ambiguous.status_code == 400 and "team-a/handbook" in ambiguous.text
+    key, _ = rt.keys.create("team-a")
+    async with httpx.AsyncClient(transport=client._transport,
+                                 base_url="http://testserver") as member:
+        await log_in(member, key)
+        listing = await member.get("/knowledge")
+        assert 'href="/knowledge/handbook"' in listing.text and b.id not in listing.text
+        assert 'data-kb="handbook"' in (await member.get("/knowledge/handbook")).text
+        assert (await member.get(f"/knowledge/{b.id}")).status_code == 404

@@ -94,6 +94,30 @@ async def test_logout_ends_the_session(web: tuple[httpx.AsyncClient, Runtime]) -
     assert (await client.get("/")).status_code == 303
 
 
+async def test_logout_ends_the_session_on_the_server(
+        web: tuple[httpx.AsyncClient, Runtime]) -> None:
+    """A copy of the session cookie (taken before logging out) stops working, for pages, the
+    web chat's JSON endpoint and forms alike; other sessions of the same key go on."""
+    client, rt = web
+    await log_in(client, ADMIN)
+    copied = client.cookies[COOKIE]
+    async with httpx.AsyncClient(transport=client._transport,
+                                 base_url="http://testserver") as other:
+        await log_in(other, ADMIN)
+        token = csrf_of((await client.get("/")).text)
+        r = await client.post("/logout", data={"csrf": token})
+        assert r.status_code == 303
+        client.cookies.set(COOKIE, copied)  # the thief's copy
+        assert (await client.get("/")).status_code == 303
+        assert (await client.get("/account")).status_code == 303
+        r = await client.post("/chat/send", headers={"x-csrf-token": token},
+                              json={"messages": [{"role": "user", "content": "hi"}]})
+        assert r.status_code == 401 and "Log in again" in r.json()["error"]["message"]
+        r = await client.post("/teams", data={"csrf": token, "name": "stolen"})
+        assert r.status_code == 303 and "stolen" not in {t.name for t in rt.admin.teams.list()}
+        assert (await other.get("/")).status_code == 200  # its own session is still on
+
+
 async def test_static_assets_are_served(web: tuple[httpx.AsyncClient, Runtime]) -> None:
     client, _ = web
     r = await client.get("/static/vendor/htmx-2.0.4.min.js")

@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from homeport.api.asgi import authenticated, json_response
-from homeport.api.parse import validate
+from homeport.api.asgi import authenticated
 from homeport.errors import PermissionDenied
 from homeport.governance.teams import MAX_RATE
 from homeport.routing.policy import provider_status
 from homeport.routing.rules import parse_rules
 from homeport.runtime import Runtime
 from homeport.types import Caller
+from homeport.wire.http import json_response, validate
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Names = Annotated[list[Name], Field(max_length=1000)]

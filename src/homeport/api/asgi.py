@@ -8,88 +8,48 @@ API routes skip Starlette's routing and middleware layers (bench/gateway measure
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from homeport.api.wire import new_id
 from homeport.errors import (
-    BodyTooLarge,
     HomeportError,
-    InvalidRequest,
     MethodNotAllowed,
     NotFound,
     PermissionDenied,
 )
 from homeport.runtime import Runtime
-from homeport.telemetry.events import RequestRecord
 from homeport.types import Caller
+from homeport.wire.http import HttpRequest, bounded, error_response
 
 log = logging.getLogger(__name__)
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status_code=status, headers=headers,
-                    media_type="application/json")
-
-
-class HttpRequest:
-    """What an endpoint needs of a request: headers, the body, `receive` for disconnects."""
-
-    __slots__ = ("caller", "headers", "path", "receive")
-
-    def __init__(self, scope: Scope, receive: Receive):
-        self.receive = receive
-        self.path: str = scope["path"]
-        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        self.caller: Caller | None = None  # set once authenticated
-
-    async def body(self, limit: int) -> bytes:
-        declared = self.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise too_large(limit)
-        parts: list[bytes] = []
-        size = 0
-        while True:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                raise InvalidRequest("The client disconnected before sending the whole body.")
-            part = message.get("body", b"")
-            size += len(part)
-            if size > limit:
-                raise too_large(limit)
-            parts.append(part)
-            if not message.get("more_body", False):
-                return b"".join(parts)
-
-
-def too_large(limit: int) -> BodyTooLarge:
-    return BodyTooLarge(f"Request body too large: the limit is {limit} bytes "
-                        "(setting max_body_bytes).")
 
 
 Handler = Callable[[Runtime, HttpRequest], Awaitable[ASGIApp]]
 
 
-class Endpoint:
-    """One API route: runs the handler, turns errors into OpenAI-shaped responses, and records
-    requests that fail before the gateway saw them (auth, body) in the ledger."""
+ANY_METHOD = "*"
 
-    def __init__(self, rt: Runtime, handler: Handler, method: str, ledger_name: str | None):
+
+class Endpoint:
+    """One API route: runs the handler, turns errors into responses in its API's shape
+    (`errors`: OpenAI's by default), and records requests that fail before the gateway saw them
+    (auth, body) in the ledger."""
+
+    def __init__(self, rt: Runtime, handler: Handler, method: str, ledger_name: str | None,
+                 errors: Callable[[HomeportError], Response] = error_response):
         self.rt = rt
         self.handler = handler
         self.method = method
         self.ledger_name = ledger_name
+        self.errors = errors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = HttpRequest(scope, receive)
-        if scope["method"] != self.method:
-            response: ASGIApp = error_response(MethodNotAllowed(
+        if self.method != ANY_METHOD and scope["method"] != self.method:
+            response: ASGIApp = self.errors(MethodNotAllowed(
                 f"Method {scope['method']} is not allowed on {scope['path']}; use "
                 f"{self.method}."))
         else:
@@ -97,31 +57,30 @@ class Endpoint:
                 response = await self.handler(self.rt, request)
             except HomeportError as e:
                 self._record_failure(request, e)
-                response = error_response(e)
+                response = self.errors(e)
             except Exception as e:
                 log.error("unhandled error on %s", scope["path"], exc_info=e)
                 internal = HomeportError("Internal error in Homeport; the server log has the "
                                          "details.")
                 self._record_failure(request, internal)
-                response = error_response(internal)
+                response = self.errors(internal)
         await response(scope, receive, send)
 
     def _record_failure(self, request: HttpRequest, e: HomeportError) -> None:
         if self.ledger_name is None or e.recorded:
             return
-        c = request.caller
-        self.rt.gateway.record(RequestRecord(
-            id=new_id("req"), ts=time.time(), endpoint=self.ledger_name, model_requested="",
-            key_id=c.key_id if c else None, team=c.team if c else None, status=e.status,
-            error_type=type(e).__name__))
+        self.rt.gateway.record_failure(self.ledger_name, request.caller, e.status,
+                                       type(e).__name__)
 
 
 RouteHandler = Callable[[Runtime, Caller, Request], Awaitable[Response]]
 
 
-def authenticated(handler: RouteHandler) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint (routes beside the hot path) that authenticates the caller and
-    answers errors in the OpenAI shape."""
+def authenticated(handler: RouteHandler,
+                  upload: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint (routes beside the hot path) that authenticates the caller, reads
+    the body within its limit (`upload`: a multipart document upload's) and answers errors in
+    the OpenAI shape."""
 
     async def endpoint(request: Request) -> Response:
         rt: Runtime = request.app.state.runtime
@@ -129,7 +88,7 @@ def authenticated(handler: RouteHandler) -> Callable[[Request], Awaitable[Respon
             caller = await rt.keys.authenticate(request.headers.get("authorization"))
             if caller.reads_only and not request.url.path.startswith(AUDITOR_PATHS):
                 raise auditor_only()
-            return await handler(rt, caller, request)
+            return await handler(rt, caller, bounded(request, rt.settings, upload))
         except HomeportError as e:
             return error_response(e)
 
@@ -150,11 +109,6 @@ async def authenticate(rt: Runtime, authorization: str | None) -> Caller:
     if caller.reads_only:
         raise auditor_only()
     return caller
-
-
-def error_response(e: HomeportError) -> Response:
-    headers = None if e.retry_after is None else {"retry-after": str(max(1, round(e.retry_after)))}
-    return json_response(e.to_dict(), e.status, headers)
 
 
 class ApiFront:

@@ -9,11 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from homeport.api.asgi import authenticated, json_response
+from homeport.api.asgi import authenticated
 from homeport.errors import InvalidRequest, PermissionDenied
-from homeport.governance.audit import EXPORT_MEDIA, FORMATS, KINDS, parse_time
+from homeport.governance.audit import EXPORT_MEDIA, FORMATS, KINDS
 from homeport.runtime import Runtime
+from homeport.times import parse_time
 from homeport.types import Caller
+from homeport.wire.http import json_response
 
 MAX_LIMIT = 1000
 

@@ -6,20 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from homeport.api.asgi import authenticated, json_response
-from homeport.api.parse import validate
-from homeport.api.schemas import _Wire
-from homeport.errors import InvalidRequest
-from homeport.knowledge.service import Upload
+from homeport.api.asgi import authenticated
 from homeport.runtime import Runtime
 from homeport.types import Caller, Sensitivity
-
-MAX_FILES = 1000
+from homeport.wire.http import json_response, validate
+from homeport.wire.openai_schemas import _Wire
+from homeport.wire.uploads import upload_files
 
 
 class CreateKnowledgeBase(_Wire):
@@ -62,24 +58,7 @@ async def delete_kb(rt: Runtime, caller: Caller, request: Request) -> Response:
 
 
 async def upload(rt: Runtime, caller: Caller, request: Request) -> Response:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidRequest("send the files as multipart/form-data in the field 'file'",
-                             param="file")
-    try:
-        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES)
-    except Exception as e:  # malformed multipart, too many parts
-        raise InvalidRequest(f"could not read the multipart upload: {e}", param="file") from e
-    try:
-        files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
-        if not files:
-            raise InvalidRequest("no files: send one or more files in the multipart field "
-                                 "'file'", param="file")
-        uploads = [Upload(f.filename or "upload.txt", f.file) for f in files]
-        job_id = await rt.knowledge.upload(caller, request.path_params["kb"], uploads)
-    finally:
-        await form.close()
-    return json_response({"job_id": job_id, "object": "knowledge.job", "status": "queued"},
-                         status=202)
+    return await upload_files(rt.knowledge, caller, request)
 
 
 async def job(rt: Runtime, caller: Caller, request: Request) -> Response:
@@ -133,7 +112,7 @@ def routes() -> list[BaseRoute]:
         Route(base, authenticated(list_kbs), methods=["GET"]),
         Route(base + "/{kb}", authenticated(get_kb), methods=["GET"]),
         Route(base + "/{kb}", authenticated(delete_kb), methods=["DELETE"]),
-        Route(base + "/{kb}/documents", authenticated(upload), methods=["POST"]),
+        Route(base + "/{kb}/documents", authenticated(upload, upload=True), methods=["POST"]),
         Route(base + "/{kb}/documents", authenticated(documents), methods=["GET"]),
         Route(base + "/{kb}/documents/{doc}", authenticated(document), methods=["GET"]),
         Route(base + "/{kb}/documents/{doc}", authenticated(delete_document), methods=["DELETE"]),

@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from homeport.api.asgi import authenticated, json_response
-from homeport.api.parse import validate
-from homeport.api.schemas import _Wire
+from homeport.api.asgi import authenticated
 from homeport.errors import InvalidRequest, PermissionDenied
 from homeport.runtime import Runtime
 from homeport.types import Caller
+from homeport.wire.http import json_response, validate
+from homeport.wire.openai_schemas import _Wire
 
 User = Annotated[str, Field(min_length=1, max_length=200)]
 

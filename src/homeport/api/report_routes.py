@@ -9,11 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from homeport.api.asgi import authenticated, json_response
+from homeport.api.asgi import authenticated
 from homeport.economics.reports import Reports, window
 from homeport.errors import PermissionDenied
 from homeport.runtime import Runtime
 from homeport.types import Caller
+from homeport.wire.http import json_response
 
 
 def _args(rt: Runtime, caller: Caller, request: Request,

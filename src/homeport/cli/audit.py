@@ -10,9 +10,10 @@ import click
 
 from homeport.cli.main import cli, common_options
 from homeport.errors import InvalidRequest
-from homeport.governance.audit import FORMATS, KINDS, AuditLog, parse_time
+from homeport.governance.audit import FORMATS, KINDS, AuditLog
 from homeport.settings import Settings
 from homeport.storage.db import Database
+from homeport.times import parse_time
 
 
 class TimeParam(click.ParamType[float]):

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from homeport.api.wire import new_id
 from homeport.cli.main import cli, common_options, console
+from homeport.gateway.chat import Exchange
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Message
@@ -37,18 +37,14 @@ async def _chat(runtime: Runtime, req: ChatRequest) -> None:
     with err.status("loading models…"):
         await runtime.start(wait_for_models=True)
     try:
-        routed = await runtime.gateway.open(req, CLI_CALLER, "chat", new_id("chatcmpl"))
-        status, usage = 500, None
-        try:
-            async for chunk in routed.chunks():
-                sys.stdout.write(chunk.text)
-                sys.stdout.flush()
-                usage = chunk.usage or usage
-            status = 200
-        finally:
-            routed.finish(status, usage=usage)
+        answer = await runtime.gateway.chat(req, Exchange(CLI_CALLER))
+        usage = None
+        async for chunk in answer.chunks():
+            sys.stdout.write(chunk.text)
+            sys.stdout.flush()
+            usage = chunk.usage or usage
         sys.stdout.write("\n")
-        t = routed.target
+        t = answer.routed.target
         tokens = f", {usage.prompt_tokens}+{usage.completion_tokens} tokens" if usage else ""
         err.print(f"[dim]{t.served_as} via {t.provider}/{t.model}{tokens}[/dim]")
     finally:

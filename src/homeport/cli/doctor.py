@@ -26,6 +26,7 @@ from homeport.cli.main import cli, common_options, console
 from homeport.providers.embedder import EmbedderProvider
 from homeport.providers.llamacpp import LlamaCppProvider
 from homeport.providers.registry import Registry
+from homeport.routing.dispatch import smoke_test
 from homeport.settings import Settings
 from homeport.storage.db import _MIGRATIONS, Database
 
@@ -78,14 +79,9 @@ def _load(p: Any) -> Check:
         loaded = time.perf_counter() - t
         try:
             if isinstance(p, LlamaCppProvider):
-                from homeport.types import ChatRequest, Message
-
-                req = ChatRequest(model="local", messages=[Message("user", "Say hi.")],
-                                  max_tokens=4, stream=True)
-                text = "".join([c.text async for c in p.stream(req, "local")])
+                text = await smoke_test(p, "local", "chat")
                 return f"llama.cpp loaded in {loaded:.1f}s; generated {text.strip()!r}"
-            result = await p.embed(["hello world"], p.name)
-            return f"loaded in {loaded:.1f}s; {len(result.vectors[0])}-dim vectors"
+            return f"loaded in {loaded:.1f}s; {await smoke_test(p, p.name, 'embedding')}"
         finally:
             await p.close()
 

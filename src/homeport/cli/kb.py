@@ -18,9 +18,9 @@ from rich.table import Table
 
 from homeport.cli.chat import CLI_CALLER
 from homeport.cli.main import cli, common_options, console
-from homeport.errors import NotFound
+from homeport.errors import NotFound, UnsupportedFormat
 from homeport.knowledge.jobs import FINISHED
-from homeport.knowledge.parse import FORMATS, UnsupportedFormat, detect_format
+from homeport.knowledge.parse import FORMATS, detect_format
 from homeport.knowledge.search import MODES, Mode
 from homeport.knowledge.service import Upload
 from homeport.knowledge.store import KnowledgeBase, Passage

@@ -12,16 +12,19 @@ from typing import Any, TextIO
 
 import click
 
-from homeport.api.router_routes import explanation
 from homeport.cli.keys import CLI_ACTOR, admin
 from homeport.cli.main import cli, common_options, console
 from homeport.errors import HomeportError
+from homeport.gateway.chat import Exchange
 from homeport.routing.assessor import read_prompts
 from homeport.routing.calibration import save_calibration
 from homeport.routing.rules import parse_rules, rules_yaml
 from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.types import Caller, ChatRequest, Message, Sensitivity
+from homeport.wire.http import validate
+from homeport.wire.openai_parse import chat_request
+from homeport.wire.openai_schemas import ChatCompletionRequest
 
 
 @cli.group()
@@ -69,9 +72,6 @@ def explain(settings: Settings, prompt: str | None, file: Any, model: str, syste
 
 
 def _request(prompt: str | None, file: Any, model: str, system: str | None) -> ChatRequest:
-    from homeport.api.parse import chat_request, validate
-    from homeport.api.schemas import ChatCompletionRequest
-
     text = file.read() if file is not None else prompt
     if text is None:
         raise click.UsageError("give a PROMPT or --file")
@@ -89,8 +89,7 @@ async def _explain(rt: Runtime, req: ChatRequest, caller: Caller,
                    declared: Sensitivity) -> dict[str, Any]:
     await rt.start_assessor()
     try:
-        routing = await rt.router.route(req, caller, "chat", declared, full=True)
-        return explanation(rt, routing, req)
+        return await rt.gateway.explain(req, Exchange(caller, declared))
     finally:
         await rt.registry.close()
 

@@ -1,4 +1,5 @@
-"""`homeport serve`: the API server on uvicorn (uvloop + httptools)."""
+"""`homeport serve`: the API server on uvicorn (uvloop + httptools, with the deadlines of
+cli/protocol.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import sys
 import click
 import uvicorn
 
-from homeport.api.app import create_app
+from homeport.app import create_app
 from homeport.cli.main import cli, common_options
+from homeport.cli.protocol import timed_protocol
 from homeport.errors import ConfigError
 from homeport.runtime import Runtime
 from homeport.settings import Settings
@@ -24,7 +26,13 @@ from homeport.telemetry.logs import configure_logging
 def serve(settings: Settings) -> None:
     """Start the API server. Models load in the background; /readyz turns 200 when ready."""
     configure_logging(settings.telemetry, settings.log_level)
-    runtime = Runtime(settings)
+    servers: list[uvicorn.Server] = []
+
+    def stop() -> None:  # loading the models failed
+        for server in servers:
+            server.should_exit = True
+
+    runtime = Runtime(settings, on_fatal=stop)
     for provider in runtime.registry.providers.values():
         check = getattr(provider, "verify", None)
         if check is not None:  # fail at start, not later, when a model file is wrong
@@ -40,11 +48,14 @@ def serve(settings: Settings) -> None:
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, runtime), loop="uvloop", http="httptools", lifespan="on",
+        create_app(settings, runtime), loop="uvloop", lifespan="on",
+        # httptools, with deadlines for headers and bodies and a header size limit (protocol.py)
+        http=timed_protocol(settings.header_timeout_s, settings.body_timeout_s),
+        timeout_keep_alive=5,  # idle between requests
         access_log=False, log_level=settings.log_level.lower(), log_config=None,
         timeout_graceful_shutdown=30,
         proxy_headers=False))
-    runtime.on_fatal = lambda: setattr(server, "should_exit", True)
+    servers.append(server)
     display = f"[{host}]" if ":" in host else host
     click.echo(f"Homeport {settings.data_dir} serving at http://{display}:{port}/v1", err=True)
     # uvicorn re-raises the signal that stopped it; after a graceful shutdown, exit 0 instead.

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from homeport.economics.rollup import DAY, Rollup, percentile
 from homeport.errors import InvalidRequest
-from homeport.governance.audit import parse_time
 from homeport.settings import Settings
 from homeport.storage.db import Database
+from homeport.times import parse_time
 
 if TYPE_CHECKING:
     from homeport.economics.breakeven import Breakeven

@@ -16,11 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,9 +29,10 @@ import orjson
 from sqlalchemy import ColumnElement, Connection, Row, Select, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from homeport.errors import HomeportError, InvalidRequest
+from homeport.errors import AuditWriteFailed, InvalidRequest
 from homeport.storage.db import Database
 from homeport.storage.schema import audit_head, audit_log
+from homeport.times import iso_time
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +46,6 @@ _MAX_BATCH = 500  # records per group-commit transaction
 _SCAN_BATCH = 5_000  # rows per query when streaming through the log
 _COLUMNS = [audit_log.c[n] for n in ("seq", "ts", "kind", "actor", "team", "data", "prev_hash",
                                     "hash")]
-
-
-class AuditWriteFailed(HomeportError):
-    """The audit record could not be made durable: the action it records must not happen."""
-
-    status = 503
-    code = "audit_unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,34 +456,3 @@ def _encode(records: list[Record], fmt: str) -> str:
         d["data"] = canonical(r.data).decode()
         writer.writerow([d[c] for c in CSV_COLUMNS])  # None -> empty cell
     return buf.getvalue()
-
-
-def iso_time(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="microseconds") \
-        .replace("+00:00", "Z")
-
-
-_RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
-_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_MAX_AGO_S = 100 * 365.25 * 86400
-
-
-def parse_time(value: str, *, param: str = "since", now: float | None = None) -> float:
-    """Unix seconds from an ISO date (2024-05-01, UTC midnight), an ISO datetime (naive means
-    UTC) or a time ago: 30m, 24h, 7d (also s, w)."""
-    value = value.strip()
-    if m := _RELATIVE.match(value.lower()):
-        ago = float(m[1]) * _UNIT_S[m[2]]
-        if ago > _MAX_AGO_S:
-            raise InvalidRequest(f"{param}: {value!r} is too far back; at most 100 years",
-                                 param=param)
-        return (time.time() if now is None else now) - ago
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidRequest(f"{param}: {value!r} is not a time; use an ISO date (2024-05-01), "
-                             "a datetime (2024-05-01T12:00:00Z) or a time ago (30m, 24h, 7d)",
-                             param=param) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.timestamp()

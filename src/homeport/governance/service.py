@@ -1,27 +1,27 @@
 """Governance on the request path: who may use which model, rate limits, budgets, egress audit.
 
 For each request the gateway calls, in order: `allow_model` (the key's allowed models),
-`admit` (rate limits, per key and team), `limit_decision` (candidates narrowed to allowed
-models; the largest cloud cost reserved against the team's and key's budgets, and when a budget
-is spent either local candidates only or 429), `egress` (the durable audit record, before any
-byte leaves), and when the request ends `settle` (actual cost, extra tokens).
+`admit` (rate limits, per key and team), `allowed_candidates` (the decision narrowed to allowed
+models), `reserve` (the largest cost of the planned cloud targets against the team's and key's
+budgets; when a budget is spent either local candidates only or 429), `egress` (the durable
+audit record, before any byte leaves), and when the request ends `settle` (actual cost, extra
+tokens).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import select
 
+from homeport.background import Background
 from homeport.economics.cost import CostModel
 from homeport.errors import BudgetExceeded, PermissionDenied
 from homeport.governance.audit import AuditLog
@@ -32,12 +32,10 @@ from homeport.governance.ratelimit import RateScope, rate_limiter
 from homeport.governance.teams import TeamStore, limits_of
 from homeport.providers.base import Provider
 from homeport.providers.registry import Registry
-from homeport.routing import dispatch
-from homeport.routing.router import Routing
 from homeport.settings import AUTO_MODEL, Settings
 from homeport.storage.db import Database
 from homeport.storage.schema import api_keys, teams
-from homeport.types import Caller, ChatRequest, Decision, Sensitivity, Target, Tier
+from homeport.types import Caller, Decision, Sensitivity, Target, Tier
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +63,13 @@ class Governance:
         self.limiter = rate_limiter(self.cfg.redis_url)
         self.budgets = Budgets(db, self.cfg, settings.economics.currency)
         self._limits: dict[str, tuple[float, Limits, Limits]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.tasks = Background("settling a request")
 
     def start(self) -> None:
         self.audit.start()
 
     async def close(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.tasks.close()
         await self.limiter.close()
         await self.budgets.close()
         await self.audit.close()
@@ -100,37 +97,43 @@ class Governance:
     async def budget_remaining(self, caller: Caller) -> float | None:
         return await self.budgets.remaining(await self._budget_scopes(caller))
 
-    async def limit_decision(self, caller: Caller, routing: Routing, req: ChatRequest,
-                             admission: Admission, rid: str) -> Decision:
-        """The decision narrowed to the key's models; the largest cost of the cloud candidates
-        that may receive the content reserved against the budgets (a request without
-        max_tokens is capped at what was reserved)."""
-        decision = self._allowed_candidates(caller, routing.decision, req.model)
-        steps = dispatch.plan(decision, routing.privacy, self.registry.providers,
-                              self.settings.privacy.maskable_types())
-        paid = [s.target for s in steps
-                if s.action != dispatch.Action.WITHHOLD and self._tier(s.target) == Tier.CLOUD]
-        scopes = await self._budget_scopes(caller)
-        if not paid or not scopes:
+    def allowed_candidates(self, caller: Caller, decision: Decision,
+                           requested: str) -> Decision:
+        """The decision narrowed to the key's models (403 when none is left)."""
+        allowed = caller.allowed_models
+        if allowed is None or (requested == AUTO_MODEL and AUTO_MODEL in allowed):
+            return decision  # `auto` allowed: whatever the router picks for it
+        names = self._names(allowed)
+        kept = [t for t in decision.candidates if t.served_as in names]
+        if not kept:
+            raise PermissionDenied(
+                f"this request routes to {', '.join(t.served_as for t in decision.candidates)}, "
+                f"none of which this API key may use (it may use {', '.join(sorted(names))})",
+                param="model")
+        if len(kept) == len(decision.candidates):
             return decision
-        chat = routing.context.kind == "chat"
-        max_tokens = (req.max_tokens or self.cfg.default_max_tokens) if chat else 0
-        amount = max(self.costs.max_cloud(t.model, routing.context.prompt_tokens, max_tokens)
-                     for t in paid)
+        return dataclasses.replace(decision, candidates=kept)
+
+    async def reserve(self, caller: Caller, paid: list[Target], prompt_tokens: int,
+                      max_tokens: int, admission: Admission, rid: str,
+                      local_left: bool) -> str | None:
+        """Reserve the largest cost of the cloud targets that may receive the content
+        (`max_tokens` of output each) against the team's and key's budgets. None: reserved (in
+        `admission`), or nothing to reserve; a reason: a budget is spent, says "local models
+        only" and `local_left` (a local candidate remains); otherwise 429."""
+        scopes = await self._budget_scopes(caller) if paid else []
+        if not scopes:
+            return None
+        amount = max(self.costs.max_cloud(t.model, prompt_tokens, max_tokens) for t in paid)
         try:
             admission.reservation = await self.budgets.reserve(scopes, amount, rid)
         except Exhausted as e:
-            rest = [t for t in decision.candidates if t not in paid]  # local, or never sent
-            if e.on_exhausted == "local" and any(self._tier(t) == Tier.LOCAL for t in rest):
-                why = f"{e.scope.kind} {e.scope.id!r} budget spent: local models only"
-                return dataclasses.replace(decision, candidates=rest,
-                                           reasons=[*decision.reasons, why])
+            if e.on_exhausted == "local" and local_left:
+                return f"{e.scope.kind} {e.scope.id!r} budget spent: local models only"
             wait = max(1.0, e.resets_at.timestamp() - time.time())
             raise BudgetExceeded(e.message(self.settings.economics.currency),
                                  retry_after=wait) from None
-        if chat and req.max_tokens is None:
-            req.max_tokens = max_tokens  # the upstream may not write more than was reserved
-        return decision
+        return None
 
     async def egress(self, rid: str, caller: Caller, target: Target, rule: str,
                      sensitivity: Sensitivity, entity_types: list[str], pseudonymized: bool,
@@ -170,7 +173,7 @@ class Governance:
         when there is something to settle: most requests have neither)."""
         extra = bool(admission.scopes) and used_tokens != admission.estimate
         if admission.reservation is not None or extra:
-            self.background(self._settle(admission, cost if tier == Tier.CLOUD else None,
+            self.tasks.run(self._settle(admission, cost if tier == Tier.CLOUD else None,
                                          used_tokens))
 
     async def _settle(self, admission: Admission, cloud_cost: float | None,
@@ -183,16 +186,6 @@ class Governance:
         extra = used_tokens - admission.estimate
         if admission.scopes and extra:
             await self.limiter.consume(admission.scopes, extra)
-
-    def background(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("settling a request failed", exc_info=task.exception())
 
     # --- limits of a caller ---------------------------------------------------------------
 
@@ -233,9 +226,6 @@ class Governance:
 
     # --- models ---------------------------------------------------------------------------
 
-    def _tier(self, target: Target) -> Tier:
-        return self.registry.providers[target.provider].tier
-
     def _canonical(self, name: str) -> str:
         if name == AUTO_MODEL:
             return name
@@ -244,22 +234,6 @@ class Governance:
 
     def _names(self, allowed: frozenset[str]) -> set[str]:
         return {self._canonical(n) for n in allowed}
-
-    def _allowed_candidates(self, caller: Caller, decision: Decision,
-                            requested: str) -> Decision:
-        allowed = caller.allowed_models
-        if allowed is None or (requested == AUTO_MODEL and AUTO_MODEL in allowed):
-            return decision  # `auto` allowed: whatever the router picks for it
-        names = self._names(allowed)
-        kept = [t for t in decision.candidates if t.served_as in names]
-        if not kept:
-            raise PermissionDenied(
-                f"this request routes to {', '.join(t.served_as for t in decision.candidates)}, "
-                f"none of which this API key may use (it may use {', '.join(sorted(names))})",
-                param="model")
-        if len(kept) == len(decision.candidates):
-            return decision
-        return dataclasses.replace(decision, candidates=kept)
 
 
 def payload_hash(payload: Any) -> str:

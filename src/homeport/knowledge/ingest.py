@@ -24,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from homeport.errors import UnsupportedFormat
 from homeport.knowledge.extract import Extracted, extract
 from homeport.knowledge.jobs import FileTask, JobStore
-from homeport.knowledge.parse import ParseError, UnsupportedFormat, detect_format
+from homeport.knowledge.parse import ParseError, detect_format
 from homeport.knowledge.store import KnowledgeBase, KnowledgeStore, NewChunk
 from homeport.settings import KnowledgeConfig
 

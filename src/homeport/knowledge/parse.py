@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from homeport.errors import InvalidRequest
+from homeport.errors import UnsupportedFormat
 
 FORMATS: dict[str, str] = {
     ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -37,10 +37,6 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "section", "article",
            "main", "figure", "figcaption", "address", "details", "summary", "hr", "body",
            "center", "form", "fieldset", "caption", "pre", "table", *_HEADINGS}
-
-
-class UnsupportedFormat(InvalidRequest):
-    code = "unsupported_format"
 
 
 class ParseError(Exception):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import aiohttp
@@ -20,7 +19,6 @@ import orjson
 
 from homeport.knowledge.store import Passage
 from homeport.settings import RerankConfig
-from homeport.types import Sensitivity
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +27,13 @@ class Reranker:
     def __init__(self, cfg: RerankConfig):
         self.cfg = cfg
         self._session: aiohttp.ClientSession | None = None
-        # awaited with the documents before they are sent (the audit record of the egress)
-        self.before_send: Callable[[list[str]], Awaitable[None]] | None = None
 
-    async def rerank(self, query: str, passages: list[Passage],
-                     sensitivity: Sensitivity) -> list[Passage]:
-        """`passages` reordered by the reranker's scores, or unchanged when it may not see
-        them (`sensitivity` above its clearance) or does not answer."""
-        if len(passages) < 2:
-            return passages
-        if sensitivity > self.cfg.clearance:
-            log.info("rerank skipped: %s content, reranker cleared up to %s", sensitivity,
-                     self.cfg.clearance)
-            return passages
+    async def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        """`passages` reordered by the reranker's scores, or unchanged when it does not answer.
+        Called by dispatch only, after its clearance check and egress record."""
         documents = [p.text for p in passages]
         body = {"model": self.cfg.model, "query": query, "documents": documents,
                 "top_n": len(passages)}
-        if self.before_send is not None:
-            await self.before_send([query, *documents])
         try:
             async with self._client().post(f"{self.cfg.base_url}/rerank",
                                            data=orjson.dumps(body)) as resp:

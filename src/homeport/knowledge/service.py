@@ -2,8 +2,11 @@
 
 The API, the CLI and chat retrieval all go through this. A caller only ever sees knowledge
 bases it may read (others answer 404, as if they did not exist); changes need the owning
-team or an admin. Embedding uses the knowledge base's own model, whose provider must be
-cleared for the base's label and, below restricted clearance, for what each chunk contains.
+team or an admin. Names are unique within a team: a caller names a base by its id (`kb_...`),
+by `team/name`, or by a plain name: its own team's base of that name, else the one base of
+that name shared with it (several: a 400 that lists them as `team/name`). Embedding uses the
+knowledge base's own model, whose provider must be cleared for the base's label and, below
+restricted clearance, for what each chunk contains.
 """
 
 from __future__ import annotations
@@ -17,16 +20,15 @@ import shutil
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
-from homeport.errors import HomeportError, InvalidRequest, NotFound, PermissionDenied
+from homeport.errors import InvalidRequest, NotCleared, NotFound, PermissionDenied
 from homeport.knowledge.indexes import index_for
 from homeport.knowledge.ingest import Ingestor
 from homeport.knowledge.jobs import JobStore
 from homeport.knowledge.parse import detect_format
-from homeport.knowledge.rerank import Reranker
 from homeport.knowledge.search import Mode, Searcher, Weights
 from homeport.knowledge.store import (
     Document,
@@ -35,7 +37,6 @@ from homeport.knowledge.store import (
     Passage,
     check_name,
 )
-from homeport.privacy.scanner import Scanner
 from homeport.providers.base import Provider
 from homeport.providers.modelfiles import MINILM_TOKENIZER
 from homeport.providers.registry import Registry
@@ -44,12 +45,6 @@ from homeport.storage.db import Database
 from homeport.types import Caller, Sensitivity
 
 _UNSAFE = re.compile(r"[\x00-\x1f\\]")
-
-
-class NotCleared(HomeportError):
-    status = 400
-    type = "invalid_request_error"
-    code = "not_cleared"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +62,31 @@ class Retrieved:
 
 # (caller, action, knowledge base names, details) -> recorded in the audit log
 AccessAudit = Callable[[Caller, str, list[str], dict[str, Any]], Awaitable[None]]
-# (provider, model, texts, details) -> the audit record of texts leaving for a provider, durable
-# when it returns; embedded (in-process) providers are not egress
-EgressAudit = Callable[[Provider, str, list[str], dict[str, Any]], Awaitable[None]]
+
+
+class ModelDispatch(Protocol):
+    """How knowledge reaches models (the gateway's, through the dispatch choke point)."""
+
+    @property
+    def rerank_candidates(self) -> int: ...  # fused passages reranking wants; 0: no reranker
+
+    async def embed(self, model: str, texts: list[str], floor: Sensitivity, what: str,
+                    details: dict[str, Any]) -> list[list[float]]: ...
+
+    async def rerank(self, query: str, passages: list[Passage],
+                     floor: Sensitivity) -> list[Passage]: ...
+
+    async def close(self) -> None: ...
 
 
 class KnowledgeService:
-    def __init__(self, settings: Settings, db: Database, registry: Registry, scanner: Scanner):
+    def __init__(self, settings: Settings, db: Database, registry: Registry,
+                 models: ModelDispatch, audit: AccessAudit | None = None):
         self.settings = settings
         self.cfg = settings.knowledge
         self.registry = registry
-        self.scanner = scanner
+        self.models = models
+        self.audit = audit  # governance records knowledge access with it
         self.store = KnowledgeStore(db, index_for(db.dialect, self.cfg.search.vector_memory_mb))
         self.jobs = JobStore(db)
         self.uploads = settings.data_dir / "uploads"
@@ -87,21 +96,18 @@ class KnowledgeService:
                                          s.candidates))
         self.ingestor = Ingestor(self.store, self.jobs, self.embed_texts, self.cfg,
                                  settings.data_dir / "ingest", self._tokenizer())
-        self.reranker = Reranker(self.cfg.rerank) if self.cfg.rerank else None
         self._dims: dict[str, int] = {}
-        self.audit: AccessAudit | None = None  # governance records knowledge access with it
-        self.egress: EgressAudit | None = None  # ...and what leaves for providers
 
     async def access(self, caller: Caller, action: str, kbs: Sequence[KnowledgeBase],
                      **details: Any) -> None:
         """Record who touched which knowledge (the audit log; durable when this returns)."""
         if self.audit is not None:
-            await self.audit(caller, action, [kb.name for kb in kbs], details)
+            await self.audit(caller, action, [kb.name for kb in kbs],
+                             {"kb_ids": [kb.id for kb in kbs], **details})
 
     async def close(self) -> None:
         await self.ingestor.close()
-        if self.reranker is not None:
-            await self.reranker.close()
+        await self.models.close()
 
     # --- knowledge bases ---
 
@@ -126,17 +132,39 @@ class KnowledgeService:
         return [kb for kb in await self.store.db.run(self.store.bases)
                 if kb.readable_by(caller)]
 
-    async def get(self, caller: Caller, name: str) -> KnowledgeBase:
-        kb = await self.store.db.run(self.store.get, name)
-        if kb is None or kb.kind != "documents" or not kb.readable_by(caller):
-            raise NotFound(f"no knowledge base {name!r} that this key may read; list them with "
+    async def get(self, caller: Caller, ref: str) -> KnowledgeBase:
+        """The base `ref` names for `caller`: its id, `team/name` or a name (see above)."""
+        kb = await self.store.db.run(self._resolve, caller, ref)
+        if kb is None or not self._visible(kb, caller):
+            raise NotFound(f"no knowledge base {ref!r} that this key may read; list them with "
                            "GET /v1/knowledge", param="knowledge")
         return kb
 
-    async def editable(self, caller: Caller, name: str) -> KnowledgeBase:
-        kb = await self.get(caller, name)
+    def _resolve(self, caller: Caller, ref: str) -> KnowledgeBase | None:
+        if ref.startswith("kb_"):  # an id (names never start so)
+            return self.store.get(ref)
+        team, _, name = ref.rpartition("/")  # names hold no '/'; team names may
+        if team:
+            return self.store.find(team, name)
+        own = self.store.find(caller.team, name)
+        if own is not None:
+            return own
+        shared = [kb for kb in self.store.named(name) if self._visible(kb, caller)]
+        if len(shared) > 1:  # all readable by the caller: naming them reveals nothing
+            raise InvalidRequest(
+                f"{len(shared)} knowledge bases named {name!r} are shared with this key: "
+                f"{', '.join(kb.qualified for kb in shared)}; name one as team/name, or by "
+                "its id", param="knowledge")
+        return shared[0] if shared else None
+
+    @staticmethod
+    def _visible(kb: KnowledgeBase, caller: Caller) -> bool:
+        return kb.kind == "documents" and kb.readable_by(caller)
+
+    async def editable(self, caller: Caller, ref: str) -> KnowledgeBase:
+        kb = await self.get(caller, ref)  # readable: saying whose it is reveals nothing
         if not (caller.is_admin or caller.team == kb.team):
-            raise PermissionDenied(f"knowledge base {name!r} belongs to team {kb.team!r};"
+            raise PermissionDenied(f"knowledge base {ref!r} belongs to team {kb.team!r};"
                                           " only that team or an admin may change it")
         return kb
 
@@ -202,19 +230,18 @@ class KnowledgeService:
         by_model: dict[tuple[str, int], list[KnowledgeBase]] = {}
         for kb in kbs:
             by_model.setdefault((kb.embed_model, kb.dims), []).append(kb)
-        rerank = self.reranker if mode == "hybrid" else None
-        n = max(k, rerank.cfg.candidates) if rerank else k
+        rerank = mode == "hybrid" and self.models.rerank_candidates > 0
+        n = max(k, self.models.rerank_candidates) if rerank else k
         for (_, dims), group in by_model.items():
             passages += await self.searcher.search([kb.id for kb in group], dims, query, n,
                                                    mode, group[0].embed_model)
         if len(by_model) > 1:  # scores of different models do not compare; interleave by rank
             passages.sort(key=lambda p: -p.score)
         labels = {kb.id: kb.sensitivity for kb in kbs}
-        if rerank is not None:
-            seen = await asyncio.to_thread(self.scanner.classify, [query])
+        if rerank:
             level = max((passage_label(p, labels[p.kb_id]) for p in passages),
                         default=Sensitivity.PUBLIC)
-            passages = await rerank.rerank(query, passages, max(level, seen.detected))
+            passages = await self.models.rerank(query, passages, level)
         passages = passages[:k]
         await self.access(caller, "search", kbs, mode=mode,
                           documents=sorted({p.document_id for p in passages}))
@@ -225,35 +252,17 @@ class KnowledgeService:
     # --- embedding ---
 
     async def _embed_query(self, model: str, text: str) -> np.ndarray:
-        target = self.registry.resolve(model, "embedding")
-        provider = self.registry.providers[target.provider]
-        await self._egress(provider, target.upstream_model or target.name, [text],
-                           purpose="query_embedding")
-        result = await provider.embed([text], target.upstream_model or target.name)
-        return np.asarray(result.vectors[0], dtype=np.float32)
+        vectors = await self.models.embed(model, [text], Sensitivity.PUBLIC, "the query",
+                                          {"purpose": "query_embedding"})
+        return np.asarray(vectors[0], dtype=np.float32)
 
     async def embed_texts(self, kb: KnowledgeBase, texts: list[str]) -> np.ndarray:
         """Vectors of `texts` for `kb`, from a provider cleared for what they hold."""
-        target = self.registry.resolve(kb.embed_model, "embedding")
-        provider = self.registry.providers[target.provider]
-        if provider.clearance < Sensitivity.RESTRICTED:  # what the chunks hold must be cleared
-            found = await asyncio.to_thread(self.scanner.classify, texts)
-            level = max(found.detected, kb.sensitivity)
-            if level > provider.clearance:
-                raise NotCleared(f"the document holds {level} data "
-                                 f"({', '.join(sorted(found.entity_types))}); the embedding "
-                                 f"provider {provider.name!r} is cleared up to "
-                                 f"{provider.clearance}: nothing was sent")
-        await self._egress(provider, target.upstream_model or target.name, texts,
-                           purpose="knowledge_embedding", knowledge_base=kb.name,
-                           team=kb.team, sensitivity=str(kb.sensitivity))
-        result = await provider.embed(texts, target.upstream_model or target.name)
-        return np.asarray(result.vectors, dtype=np.float32)
-
-    async def _egress(self, provider: Provider, model: str, texts: list[str],
-                      **details: Any) -> None:
-        if self.egress is not None and not provider.in_process:
-            await self.egress(provider, model, texts, details)
+        vectors = await self.models.embed(
+            kb.embed_model, texts, kb.sensitivity, "the document",
+            {"purpose": "knowledge_embedding", "knowledge_base": kb.name, "team": kb.team,
+             "sensitivity": str(kb.sensitivity)})
+        return np.asarray(vectors, dtype=np.float32)
 
     async def dimensions(self, model: str) -> int:
         if model not in self._dims:

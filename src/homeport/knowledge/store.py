@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from homeport.errors import InvalidRequest, NotFound
 from homeport.knowledge.indexes import Index, index_for
@@ -40,12 +41,22 @@ class KnowledgeBase:
     created_by: str | None
     created_at: float
 
+    @property
+    def qualified(self) -> str:
+        """`team/name`: unambiguous across teams (names are unique within a team)."""
+        return f"{self.team}/{self.name}"
+
     def readable_by(self, caller: Caller) -> bool:
         if (self.kind == "documents" and caller.allowed_kbs is not None
-                and self.name not in caller.allowed_kbs):
+                and caller.allowed_kbs.isdisjoint((self.name, self.qualified, self.id))):
             return False  # the key is scoped to other bases
         return (caller.is_admin or caller.team == self.team or caller.team in self.readers
                 or f"key:{caller.key_id}" in self.readers)
+
+    def ref_for(self, caller: Caller) -> str:
+        """How `caller` names this base in a URL: its name in the caller's own team, else its
+        id (another team's name may be the caller's own too)."""
+        return self.name if self.team == caller.team else self.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "object": "knowledge_base", "name": self.name, "team": self.team,
@@ -131,29 +142,50 @@ class KnowledgeStore:
     def create(self, name: str, team: str, sensitivity: Sensitivity, readers: Sequence[str],
                embed_model: str, dims: int, created_by: str | None,
                kind: str = "documents") -> KnowledgeBase:
+        """A new base of `team`; its name must be new in that team (other teams' do not count,
+        and are never told)."""
         kb = KnowledgeBase("kb_" + secrets.token_hex(8), name, team, kind, sensitivity,
                            tuple(readers), embed_model, dims, created_by, time.time())
-        with self._writing() as conn:
-            if conn.execute(select(knowledge_bases.c.id)
-                            .where(knowledge_bases.c.name == name)).first():
-                raise InvalidRequest(f"a knowledge base named {name!r} already exists; choose "
-                                     "another name", param="name", code="already_exists")
-            self.index.ensure(conn, dims)
-            conn.execute(insert(knowledge_bases).values(
-                id=kb.id, name=name, team=team, kind=kind, sensitivity=str(sensitivity),
-                readers=json.dumps(list(readers)), embed_model=embed_model, dims=dims,
-                created_by=created_by, created_at=kb.created_at))
+        taken = InvalidRequest(f"a knowledge base named {name!r} already exists in team "
+                               f"{team!r}; choose another name", param="name",
+                               code="already_exists")
+        try:
+            with self._writing() as conn:
+                if conn.execute(select(knowledge_bases.c.id).where(
+                        knowledge_bases.c.team == team, knowledge_bases.c.name == name)).first():
+                    raise taken
+                self.index.ensure(conn, dims)
+                conn.execute(insert(knowledge_bases).values(
+                    id=kb.id, name=name, team=team, kind=kind, sensitivity=str(sensitivity),
+                    readers=json.dumps(list(readers)), embed_model=embed_model, dims=dims,
+                    created_by=created_by, created_at=kb.created_at))
+        except IntegrityError as e:  # created at the same moment elsewhere
+            raise taken from e
         return kb
 
-    def get(self, name_or_id: str) -> KnowledgeBase | None:
+    def get(self, ref: str) -> KnowledgeBase | None:
+        """The base with id `ref`; or named `ref` when only one team has a base of that name
+        (the service resolves names for a caller: KnowledgeService.get)."""
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(knowledge_bases).where(
+                (knowledge_bases.c.name == ref) | (knowledge_bases.c.id == ref)).limit(2)).all()
+        return _kb(rows[0]) if len(rows) == 1 else None
+
+    def find(self, team: str, name: str) -> KnowledgeBase | None:
+        """`team`'s base named `name`."""
         with self.db.engine.connect() as conn:
             row = conn.execute(select(knowledge_bases).where(
-                (knowledge_bases.c.name == name_or_id) | (knowledge_bases.c.id == name_or_id),
-            )).first()
+                knowledge_bases.c.team == team, knowledge_bases.c.name == name)).first()
         return _kb(row) if row else None
 
+    def named(self, name: str) -> list[KnowledgeBase]:
+        """Every team's base named `name`."""
+        with self.db.engine.connect() as conn:
+            return [_kb(r) for r in conn.execute(select(knowledge_bases).where(
+                knowledge_bases.c.name == name).order_by(knowledge_bases.c.team))]
+
     def bases(self, kind: str | None = "documents") -> list[KnowledgeBase]:
-        q = select(knowledge_bases).order_by(knowledge_bases.c.name)
+        q = select(knowledge_bases).order_by(knowledge_bases.c.name, knowledge_bases.c.team)
         if kind is not None:
             q = q.where(knowledge_bases.c.kind == kind)
         with self.db.engine.connect() as conn:

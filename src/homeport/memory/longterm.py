@@ -19,6 +19,7 @@ from typing import Any
 from homeport.errors import InvalidRequest, NotFound
 from homeport.knowledge.service import KnowledgeService, Retrieved, passage_label
 from homeport.knowledge.store import KnowledgeBase, NewChunk
+from homeport.privacy.scanner import Scanner
 from homeport.types import Caller, Sensitivity
 
 MAX_FACT_CHARS = 2000
@@ -56,8 +57,9 @@ def _escape(part: str) -> str:
 
 
 class LongTermMemory:
-    def __init__(self, knowledge: KnowledgeService):
+    def __init__(self, knowledge: KnowledgeService, scanner: Scanner):
         self.knowledge = knowledge
+        self.scanner = scanner
         self.store = knowledge.store
         self.run = knowledge.store.db.run
 
@@ -68,8 +70,7 @@ class LongTermMemory:
                                  param="text")
         kb = await self._base(caller, user, create=True)
         assert kb is not None
-        scanner = self.knowledge.scanner
-        found = await asyncio.to_thread(scanner.classify, [text], team=caller.team,
+        found = await asyncio.to_thread(self.scanner.classify, [text], team=caller.team,
                                         ner=self.knowledge.settings.privacy.ner != "never")
         label, types = str(found.detected), ",".join(sorted(found.entity_types))
         vector = await self.knowledge.embed_texts(kb, [text])
@@ -123,7 +124,7 @@ class LongTermMemory:
                     ) -> KnowledgeBase | None:
         check_user(user)
         name = base_name(caller.team, user)
-        kb = await self.run(self.store.get, name)
+        kb = await self.run(self.store.find, caller.team, name)
         if kb is None and create:
             cfg = self.knowledge.cfg
             dims = await self.knowledge.dimensions(cfg.embedding_model)
@@ -132,7 +133,7 @@ class LongTermMemory:
                     name, caller.team, Sensitivity.PUBLIC, [], cfg.embedding_model, dims,
                     caller.key_id, kind=KIND))
             except InvalidRequest:  # created by a concurrent request
-                kb = await self.run(self.store.get, name)
+                kb = await self.run(self.store.find, caller.team, name)
         if kb is not None and (kb.kind != KIND or kb.team != caller.team):  # never another's
             raise InvalidRequest(f"user {user!r} cannot have memories in team {caller.team!r}",
                                  param="user")

@@ -9,12 +9,12 @@ import dataclasses
 import json
 import logging
 import re
-from collections.abc import Coroutine
 from typing import Any
 
 from homeport.knowledge.service import KnowledgeService, Retrieved
 from homeport.memory.conversations import Conversations
 from homeport.memory.longterm import LongTermMemory, Memory
+from homeport.privacy.scanner import Scanner
 from homeport.settings import MemoryConfig
 from homeport.types import Caller, ChatRequest, Message
 
@@ -26,26 +26,18 @@ EXTRACT_PROMPT = ("From the conversation below, list facts about the user that a
 
 
 class MemoryService:
-    def __init__(self, cfg: MemoryConfig, knowledge: KnowledgeService):
+    def __init__(self, cfg: MemoryConfig, knowledge: KnowledgeService, scanner: Scanner):
         self.cfg = cfg
-        self.facts = LongTermMemory(knowledge)
+        self.facts = LongTermMemory(knowledge, scanner)
         self.conversations = Conversations(knowledge.store.db, cfg.retention_days)
         self.run = knowledge.store.db.run
         self._purger: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()  # background extractions, kept alive
 
     def start(self) -> None:
         # conversations of the web UI's chat are kept whatever memory.conversations says
         self._purger = asyncio.create_task(self._purge_forever(), name="memory-purge")
 
-    def background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
         if self._purger is not None:
             self._purger.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from homeport.errors import InvalidRequest, UpstreamFailed, UpstreamRateLimited, UpstreamUnavailable
-from homeport.providers.base import Capabilities
+from homeport.providers.base import Capabilities, refuse_logprobs
 from homeport.providers.http import HttpProvider, sse_events
 from homeport.settings import AnthropicProvider as Config
 from homeport.types import ChatRequest, Chunk, Message, ToolCallDelta, Usage
@@ -82,6 +82,7 @@ def request_body(req: ChatRequest, model: str, default_max_tokens: int) -> dict[
         raise InvalidRequest("Anthropic serves chat only; use /v1/chat/completions", param="model")
     if (req.extra.get("n") or 1) > 1:
         raise InvalidRequest("Anthropic returns one choice per request; set n to 1", param="n")
+    refuse_logprobs(req, "Anthropic")
     system = [m.text() for m in req.messages if m.role in ("system", "developer") and m.text()]
     instruction = json_instruction(req.response_format)
     if instruction:

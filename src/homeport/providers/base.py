@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 from homeport.errors import InvalidRequest
-from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Sensitivity, Tier
+from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Sensitivity, Tier, TokenInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,5 +59,18 @@ class Provider(ABC):
     def stream(self, req: ChatRequest, model: str) -> AsyncIterator[Chunk]:
         """Generate for `req` with the upstream model named `model`."""
 
-    async def embed(self, texts: list[str], model: str) -> EmbedResult:
+    async def embed(self, texts: list[str], model: str,
+                    tokens: TokenInput | None = None) -> EmbedResult:
+        """Vectors of `texts`; `tokens`: the same input as the client's token ids (an
+        OpenAI-compatible upstream gets them unchanged; others read the texts)."""
         raise InvalidRequest(f"provider {self.name!r} does not serve embeddings", param="model")
+
+
+def refuse_logprobs(req: ChatRequest, who: str) -> None:
+    """A provider that cannot return log probabilities refuses a request for them (400), rather
+    than answering without them."""
+    for name in ("logprobs", "top_logprobs"):
+        if req.extra.get(name) not in (None, False):
+            raise InvalidRequest(f"{who} does not return log probabilities: leave '{name}' out, "
+                                 "or ask a model served by an OpenAI-compatible upstream that "
+                                 "returns them.", param=name)

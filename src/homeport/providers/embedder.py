@@ -24,7 +24,7 @@ from homeport.providers.modelfiles import (
     verify,
 )
 from homeport.settings import EmbedderProvider as Config
-from homeport.types import ChatRequest, Chunk, EmbedResult
+from homeport.types import ChatRequest, Chunk, EmbedResult, TokenInput
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,7 +78,8 @@ class EmbedderProvider(Provider):
         raise InvalidRequest(f"{model!r} is an embedding model; use /v1/embeddings", param="model")
         yield Chunk()  # pragma: no cover - makes this an async generator
 
-    async def embed(self, texts: list[str], model: str) -> EmbedResult:
+    async def embed(self, texts: list[str], model: str,
+                    tokens: TokenInput | None = None) -> EmbedResult:
         return await self.run(lambda encoder: encoder.encode(texts))
 
     async def run(self, fn: Callable[[Encoder], T]) -> T:

@@ -16,10 +16,18 @@ from typing import Any
 import orjson
 
 from homeport.errors import InvalidRequest, UpstreamFailed
-from homeport.providers.base import Capabilities
+from homeport.providers.base import Capabilities, refuse_logprobs
 from homeport.providers.http import HttpProvider, sse_events
 from homeport.settings import GeminiProvider as Config
-from homeport.types import ChatRequest, Chunk, EmbedResult, Message, ToolCallDelta, Usage
+from homeport.types import (
+    ChatRequest,
+    Chunk,
+    EmbedResult,
+    Message,
+    TokenInput,
+    ToolCallDelta,
+    Usage,
+)
 
 EMBED_BATCH = 100  # batchEmbedContents takes at most 100 requests per call
 
@@ -56,7 +64,8 @@ class GeminiProvider(HttpProvider):
                     yield chunk
         yield state.final()
 
-    async def embed(self, texts: list[str], model: str) -> EmbedResult:
+    async def embed(self, texts: list[str], model: str,
+                    tokens: TokenInput | None = None) -> EmbedResult:
         url = self._url(model, "batchEmbedContents")
         name = f"models/{model_id(model)}"
         batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
@@ -277,6 +286,7 @@ def tool_config(choice: str | dict[str, Any]) -> dict[str, Any]:
 
 
 def generation_config(req: ChatRequest) -> dict[str, Any]:
+    refuse_logprobs(req, "This Gemini provider")
     cfg: dict[str, Any] = {"candidateCount": 1}
     max_tokens = req.max_tokens
     if max_tokens is None:

@@ -18,13 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from homeport.errors import HomeportError, InvalidRequest, NotReady, QueueFull
-from homeport.providers.base import Capabilities, Provider
+from homeport.providers.base import Capabilities, Provider, refuse_logprobs
 from homeport.providers.modelfiles import SMOLLM2_GGUF, locate, verify
 from homeport.providers.openai import stream_chunk
 from homeport.providers.saturation import ServiceTime
 from homeport.settings import LlamaCppProvider as Config
-from homeport.types import ChatRequest, Chunk, Load, Usage
+from homeport.types import ChatRequest, Chunk, Load, ToolCallDelta, Usage, new_id
 
 log = logging.getLogger(__name__)
 _DONE = object()
@@ -52,6 +54,7 @@ class LlamaCppProvider(Provider):
         self._waiting = 0
         self._service_time = ServiceTime()  # from a slot's acquire to its release
         self._loaded = False
+        self._longest_token = 1  # bytes of the vocabulary's longest token (read at start)
         self._threads = ThreadPoolExecutor(cfg.parallel, thread_name_prefix=f"llama-{cfg.name}")
 
     def model_file(self) -> tuple[Path, str | None]:
@@ -71,7 +74,9 @@ class LlamaCppProvider(Provider):
     async def start(self) -> None:
         self.path = await asyncio.to_thread(self.verify)
         for _ in range(self.cfg.parallel):
-            self._slots.put_nowait(await asyncio.to_thread(self._load_instance))
+            llm = await asyncio.to_thread(self._load_instance)
+            self._slots.put_nowait(llm)
+        self._longest_token = await asyncio.to_thread(_longest_token, llm)
         self._loaded = True
         log.info("loaded %s (%d slot%s)", self.path.name, self.cfg.parallel,
                  "s" if self.cfg.parallel > 1 else "")
@@ -98,6 +103,7 @@ class LlamaCppProvider(Provider):
         if not self._loaded:
             raise NotReady(f"the local model {self.name!r} is still loading; retry shortly")
         kwargs = _generation_args(req)  # validate before queueing
+        self._check_context(req)
         llm = await self._acquire()
         held_from = time.monotonic()
         cancel = threading.Event()
@@ -128,6 +134,22 @@ class LlamaCppProvider(Provider):
             finally:
                 self._slots.put_nowait(llm)
                 self._service_time.add(time.monotonic() - held_from)
+
+    def _check_context(self, req: ChatRequest) -> None:
+        """Refuse, before queueing, a prompt that cannot fit the context window: no token is
+        longer than the vocabulary's longest, so bytes / that length is fewer tokens than the
+        prompt has (and every message adds its role markers). Closer calls are left to
+        llama.cpp's exact count, cheap for what can fit."""
+        text = req.prompt or ""
+        size = len(text.encode()) + sum(len(m.text().encode()) for m in req.messages)
+        at_least = size // self._longest_token + 2 * len(req.messages)
+        if at_least + (req.max_tokens or 1) > self.cfg.n_ctx:
+            raise InvalidRequest(
+                f"This request's messages come to at least {at_least} tokens, and "
+                f"{req.max_tokens or 1} more are asked for; the model {self.name!r} reads "
+                f"{self.cfg.n_ctx} at most. Shorten the messages or lower max_tokens.",
+                param="messages" if at_least >= self.cfg.n_ctx else "max_tokens",
+                code="context_length_exceeded")
 
     async def _acquire(self) -> Any:
         if self._slots.empty() and self._waiting >= self.cfg.max_queue:
@@ -166,6 +188,10 @@ def load_llama(path: Path | None, cfg: Any) -> Any:
         chat_format=cfg.chat_format, verbose=False)
 
 
+def _longest_token(llm: Any) -> int:
+    return max(1, max(len(llm.detokenize([i])) for i in range(llm.n_vocab())))
+
+
 def _generation_args(req: ChatRequest) -> dict[str, Any]:
     args: dict[str, Any] = {"stream": True, "stop": req.stop or None}
     for name in ("temperature", "top_p", "seed", "max_tokens"):
@@ -175,6 +201,7 @@ def _generation_args(req: ChatRequest) -> dict[str, Any]:
     for name in _PASSTHROUGH:
         if name in req.extra and req.extra[name] is not None:
             args[name] = req.extra[name]
+    refuse_logprobs(req, "The embedded model")
     if req.extra.get("logit_bias"):
         args["logit_bias"] = {int(k): float(v) for k, v in req.extra["logit_bias"].items()}
     if req.is_completion:
@@ -188,9 +215,35 @@ def _generation_args(req: ChatRequest) -> dict[str, Any]:
         args["response_format"] = _response_format(req.response_format)
     if req.tools:
         args["tools"] = req.tools
-        if req.tool_choice is not None:
+        if req.tool_choice == "required":
+            _require_a_call(args, req.tools)
+        elif req.tool_choice is not None:
             args["tool_choice"] = req.tool_choice
     return args
+
+
+ANY_TOOL = "_any_tool"  # args key: the answer is JSON naming one of several tools; not sent
+
+
+def _require_a_call(args: dict[str, Any], tools: list[dict[str, Any]]) -> None:
+    """`tool_choice: "required"`: one tool is named outright (llama.cpp then constrains the
+    arguments to its schema); among several, a grammar allows exactly one call of one of them:
+    {"name": <a tool>, "arguments": <its parameters>}, read back as a tool call."""
+    functions = [t["function"] for t in tools if t.get("type") == "function"]
+    if len(functions) == 1:
+        args["tool_choice"] = {"type": "function", "function": {"name": functions[0]["name"]}}
+        return
+    listed = "; ".join(f"{f['name']}: {f.get('description') or 'no description'}"
+                       for f in functions)
+    args["messages"] = [{"role": "system", "content": (
+        f"Answer with a call of one of these tools ({listed}) as JSON: "
+        '{"name": <tool>, "arguments": {...}}.')}, *args["messages"]]
+    args["response_format"] = {"type": "json_object", "schema": {"anyOf": [
+        {"type": "object", "properties": {
+            "name": {"const": f["name"]},
+            "arguments": f.get("parameters") or {"type": "object"}},
+         "required": ["name", "arguments"]} for f in functions]}}
+    args[ANY_TOOL] = True
 
 
 def _message(m: Any) -> dict[str, Any]:
@@ -209,29 +262,51 @@ def _message(m: Any) -> dict[str, Any]:
 
 
 def _response_format(fmt: dict[str, Any]) -> dict[str, Any]:
-    if fmt.get("type") == "json_schema":
-        schema = (fmt.get("json_schema") or {}).get("schema")
-        return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
-    return {"type": "json_object"}
+    """OpenAI's json_schema, or json_object with a `schema` (as llama.cpp's server takes it),
+    as the grammar llama-cpp-python builds from a schema."""
+    schema = (fmt.get("json_schema") or {}).get("schema") if fmt.get("type") == "json_schema" \
+        else fmt.get("schema")
+    return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
 
 
 def _generate(llm: Any, req: ChatRequest, args: dict[str, Any],
               cancel: threading.Event) -> Iterator[Chunk]:
     """Runs in the worker thread: llama-cpp-python's OpenAI-shaped chunks as Chunks, then usage."""
+    any_tool = args.pop(ANY_TOOL, False)
     if req.is_completion:
         parts = llm.create_completion(prompt=req.prompt, **args)
     else:
         parts = llm.create_chat_completion(**args)
+    held: list[str] = []  # the JSON of a call among several tools, read whole
     try:
         for part in parts:
             if cancel.is_set():
                 return
             chunk = stream_chunk(part, req.is_completion, "local")
-            if chunk is not None and (chunk.text or chunk.tool_calls or chunk.finish_reason):
-                yield chunk
+            if chunk is None or not (chunk.text or chunk.tool_calls or chunk.finish_reason):
+                continue
+            if any_tool:
+                held.append(chunk.text)
+                if chunk.finish_reason is not None:
+                    yield _tool_call("".join(held), chunk.finish_reason)
+                continue
+            yield chunk
     finally:
         parts.close()
     yield Chunk(usage=Usage(llm.prompt_tokens, llm.completion_tokens))
+
+
+def _tool_call(text: str, finish_reason: str) -> Chunk:
+    """The grammar-constrained answer {"name", "arguments"} as a tool call; cut off (at
+    max_tokens) it stays text, finish_reason `length`, as OpenAI returns a cut-off answer."""
+    try:
+        call = orjson.loads(text)
+        name, arguments = call["name"], call["arguments"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return Chunk(text=text, finish_reason=finish_reason)
+    return Chunk(tool_calls=[ToolCallDelta(0, new_id("call"), name,
+                                           orjson.dumps(arguments).decode())],
+                 finish_reason="tool_calls")
 
 
 def _convert(e: BaseException) -> BaseException:

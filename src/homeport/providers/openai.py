@@ -14,7 +14,16 @@ from homeport.providers.base import Capabilities
 from homeport.providers.http import HttpProvider, sse_events
 from homeport.providers.saturation import merge, poller_for
 from homeport.settings import OpenAIProvider as Config
-from homeport.types import ChatRequest, Chunk, EmbedResult, Load, Message, ToolCallDelta, Usage
+from homeport.types import (
+    ChatRequest,
+    Chunk,
+    EmbedResult,
+    Load,
+    Message,
+    TokenInput,
+    ToolCallDelta,
+    Usage,
+)
 
 
 class OpenAIProvider(HttpProvider):
@@ -76,9 +85,11 @@ class OpenAIProvider(HttpProvider):
                 if chunk is not None:
                     yield chunk
 
-    async def embed(self, texts: list[str], model: str) -> EmbedResult:
-        body = await self.post_json(self.cfg.base_url + "/embeddings",
-                                    {"model": model, "input": texts, "encoding_format": "float"})
+    async def embed(self, texts: list[str], model: str,
+                    tokens: TokenInput | None = None) -> EmbedResult:
+        body = await self.post_json(self.cfg.base_url + "/embeddings", {
+            "model": model, "input": texts if tokens is None else tokens,
+            "encoding_format": "float"})
         try:
             data = sorted(body["data"], key=lambda d: d["index"])
             return EmbedResult(vectors=[d["embedding"] for d in data],
@@ -131,15 +142,16 @@ def response_chunk(body: Any, completion: bool) -> Chunk:
     except (KeyError, IndexError, TypeError) as e:
         raise UpstreamFailed("the upstream response has no choices") from e
     usage = usage_of(body.get("usage"))
+    logprobs = choice.get("logprobs")
     if completion:
         return Chunk(text=choice.get("text") or "", finish_reason=choice.get("finish_reason"),
-                     usage=usage)
+                     usage=usage, logprobs=logprobs)
     msg = choice.get("message") or {}
     calls = [ToolCallDelta(index=i, id=c.get("id"), name=c["function"]["name"],
                            arguments=c["function"].get("arguments") or "")
              for i, c in enumerate(msg.get("tool_calls") or [])]
     return Chunk(text=msg.get("content") or "", tool_calls=calls or None,
-                 finish_reason=choice.get("finish_reason"), usage=usage)
+                 finish_reason=choice.get("finish_reason"), usage=usage, logprobs=logprobs)
 
 
 def stream_chunk(obj: Any, completion: bool, name: str) -> Chunk | None:
@@ -152,9 +164,10 @@ def stream_chunk(obj: Any, completion: bool, name: str) -> Chunk | None:
     if not choices:
         return Chunk(usage=usage) if usage else None
     choice = choices[0]
+    logprobs = choice.get("logprobs")
     if completion:
         return Chunk(text=choice.get("text") or "", finish_reason=choice.get("finish_reason"),
-                     usage=usage)
+                     usage=usage, logprobs=logprobs)
     delta = choice.get("delta") or {}
     calls = None
     if delta.get("tool_calls"):
@@ -163,4 +176,4 @@ def stream_chunk(obj: Any, completion: bool, name: str) -> Chunk | None:
                                arguments=(c.get("function") or {}).get("arguments") or "")
                  for i, c in enumerate(delta["tool_calls"])]
     return Chunk(text=delta.get("content") or "", tool_calls=calls,
-                 finish_reason=choice.get("finish_reason"), usage=usage)
+                 finish_reason=choice.get("finish_reason"), usage=usage, logprobs=logprobs)

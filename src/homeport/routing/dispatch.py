@@ -14,7 +14,7 @@ import asyncio
 import enum
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,9 +22,12 @@ from homeport.errors import (
     RETRIABLE,
     HomeportError,
     NoClearedProvider,
+    NotCleared,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from homeport.knowledge.rerank import Reranker
+from homeport.knowledge.store import Passage
 from homeport.privacy.pseudonymize import Pseudonymizer, StreamRestorer
 from homeport.privacy.scanner import Classification, with_texts
 from homeport.providers.base import Provider
@@ -33,8 +36,11 @@ from homeport.types import (
     Chunk,
     Decision,
     EmbedResult,
+    Message,
     Sensitivity,
     Target,
+    Tier,
+    TokenInput,
     ToolCallDelta,
 )
 
@@ -100,7 +106,7 @@ class Opened:
     rest: AsyncIterator[Chunk]
     masked: Pseudonymizer | None = None
 
-    async def chunks(self) -> AsyncIterator[Chunk]:
+    async def chunks(self) -> AsyncGenerator[Chunk, None]:
         try:
             if self.first is None:
                 return
@@ -115,9 +121,9 @@ class Opened:
             await self.rest.aclose()  # type: ignore[attr-defined]
 
 
-async def open_stream(decision: Decision, providers: dict[str, Provider], req: ChatRequest,
+async def open_stream(steps: list[Step], providers: dict[str, Provider], req: ChatRequest,
                       guard: Guard) -> Opened:
-    steps = plan(decision, guard.privacy, providers, guard.maskable)
+    """`steps`: the plan (`plan`) of the decision, computed once by the caller."""
     masked: tuple[ChatRequest, Pseudonymizer] | None = None  # built once, when first needed
 
     async def attempt(step: Step) -> Opened:
@@ -142,24 +148,76 @@ async def open_stream(decision: Decision, providers: dict[str, Provider], req: C
     return opened
 
 
-async def embed(decision: Decision, providers: dict[str, Provider], texts: list[str],
-                guard: Guard) -> tuple[Target, int, EmbedResult]:
-    steps = plan(decision, guard.privacy, providers, guard.maskable)
+async def embed(steps: list[Step], providers: dict[str, Provider], texts: list[str],
+                guard: Guard, tokens: TokenInput | None = None) -> tuple[Target, int, EmbedResult]:
+    """`tokens`: the input as the client's token ids (`texts` are them decoded, what was
+    scanned); a provider gets what it reads."""
     assert all(s.action != Action.MASK for s in steps), "embeddings are never pseudonymised"
 
     async def attempt(step: Step) -> tuple[Target, EmbedResult]:
-        await _audit(guard, step, texts, providers[step.target.provider])
-        return step.target, await providers[step.target.provider].embed(texts,
-                                                                        step.target.model)
+        await _audit(guard, step, texts if tokens is None else tokens,
+                     providers[step.target.provider])
+        return step.target, await providers[step.target.provider].embed(
+            texts, step.target.model, tokens)
 
     (target, result), attempts = await _first_cleared(steps, attempt, guard)
     return target, attempts, result
 
 
+async def embed_cleared(provider: Provider, model: str, texts: list[str], level: Sensitivity,
+                        egress: Callable[[], Awaitable[None]] | None, what: str) -> EmbedResult:
+    """Knowledge embeddings (ingestion, queries): one provider and model, the knowledge base's
+    own (vectors of one base come from one model: no fallback). Refused when `level` is above
+    its clearance; `egress` (the durable audit record) is awaited first when `audited`. `what`
+    names the content in the refusal."""
+    if level > provider.clearance:
+        raise NotCleared(f"{what} holds {level} data; the embedding provider {provider.name!r} "
+                         f"is cleared up to {provider.clearance}: nothing was sent")
+    if egress is not None and audited(provider, level):
+        await egress()
+    return await provider.embed(texts, model)
+
+
+async def rerank_cleared(reranker: Reranker, query: str, passages: list[Passage],
+                         level: Sensitivity,
+                         egress: Callable[[list[str]], Awaitable[None]] | None) -> list[Passage]:
+    """`passages` reordered by the rerank server, or as they are when it may not see them
+    (`level` above its clearance) or does not answer: search never fails because of it."""
+    if len(passages) < 2:
+        return passages
+    if level > reranker.cfg.clearance:
+        log.info("rerank skipped: %s content, reranker cleared up to %s", level,
+                 reranker.cfg.clearance)
+        return passages
+    if egress is not None:
+        await egress([query, *(p.text for p in passages)])
+    return await reranker.rerank(query, passages)
+
+
+async def smoke_test(provider: Provider, model: str, kind: str) -> str:
+    """A fixed, public prompt to one provider (`homeport doctor`): what it answered."""
+    if kind == "chat":
+        req = ChatRequest(model=model, messages=[Message("user", "Say hi.")], max_tokens=4,
+                          stream=True)
+        return "".join([c.text async for c in provider.stream(req, model)])
+    result = await provider.embed(["hello world"], model)
+    return f"{len(result.vectors[0])}-dim vectors"
+
+
+def audited(provider: Provider, level: Sensitivity) -> bool:
+    """Whether content of `level` gets the durable egress record before it goes to `provider`:
+    always for a cloud-tier provider; for a local-tier one (in this process, or a model server
+    on the team's own network: no third party) only above public, so the audit log shows where
+    sensitive data went. The request ledger records where everything ran."""
+    return provider.tier == Tier.CLOUD or level > Sensitivity.PUBLIC
+
+
 async def _audit(guard: Guard, step: Step, payload: Any, provider: Provider) -> None:
-    """The egress record, durable before anything is sent; meanwhile the request counts as
-    in flight on `provider`, so concurrent routing sees the load it is about to get."""
-    if guard.egress is None:
+    """The egress record (when `audited`), durable before anything is sent; meanwhile the
+    request counts as in flight on `provider`, so concurrent routing sees the load it is about
+    to get."""
+    level = guard.privacy.effective if guard.privacy is not None else Sensitivity.PUBLIC
+    if guard.egress is None or not audited(provider, level):
         return
     guard.attempt += 1
     provider.dispatching += 1

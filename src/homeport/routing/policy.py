@@ -60,6 +60,11 @@ class Policy:
         return any(_uses_assessment(r.when) and r.when.kind != "embedding"
                    for r in self.routing.rules)
 
+    def reads_findings(self) -> bool:
+        """Whether some rule looks at the sensitivity or the entity types found."""
+        return any(r.when.min_sensitivity is not None or r.when.max_sensitivity is not None
+                   or r.when.entities is not None for r in self.routing.rules)
+
     def uses_budget(self) -> bool:
         """Whether some rule looks at the remaining budget."""
         return any(r.when.max_budget_remaining is not None for r in self.routing.rules)

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from homeport.privacy.entities import NER_TYPES
+from homeport.entities import NER_TYPES
 from homeport.privacy.scanner import Classification, Scanner, opaque_texts, request_texts
 from homeport.providers.registry import Registry
 from homeport.routing import dispatch
@@ -46,22 +46,23 @@ class Routing:
     def privacy(self) -> Classification | None:
         return self.context.privacy
 
-    def guard(self, settings: Settings) -> dispatch.Guard:
+    def guard(self, settings: Settings, egress: dispatch.Egress | None = None) -> dispatch.Guard:
         return dispatch.Guard(self.privacy, settings.privacy.maskable_types(),
-                              settings.privacy.queue_timeout_s, self.texts)
+                              settings.privacy.queue_timeout_s, self.texts, egress)
 
 
 class Router:
     def __init__(self, settings: Settings, registry: Registry, policy: Policy,
                  scanner: Scanner, assess: Assess | None = None,
-                 complexity_threshold: float | None = None):
+                 complexity_threshold: float | None = None,
+                 budget_remaining: BudgetHook | None = None):
         self.settings = settings
         self.registry = registry
         self.policy = policy
         self.scanner = scanner
         self.assess = assess
         self.complexity_threshold = complexity_threshold
-        self.budget_remaining: BudgetHook = _no_budget  # governance fills this hook
+        self.budget_remaining = budget_remaining or _no_budget  # governance's budgets
 
     async def route(self, req: ChatRequest, caller: Caller, kind: str,
                     declared: Sensitivity = Sensitivity.PUBLIC, *,
@@ -113,6 +114,11 @@ class Router:
         assert privacy is not None
         maskable = self.settings.privacy.maskable_types()
         providers = self.registry.providers
+        levels = self.scanner.levels
+        ceiling = max(privacy.effective, *(levels[t] for t in NER_TYPES))
+        if not self.policy.reads_findings() and all(
+                providers[t.provider].clearance >= ceiling for t in decision.candidates):
+            return False  # no rule reads what NER finds, and every candidate may see it anyway
         now = dispatch.plan(decision, privacy, providers, maskable)
         if any(s.action == dispatch.Action.MASK for s in now):
             return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -67,12 +67,13 @@ def rules_yaml(rules: list[RuleConfig]) -> str:
 class RuleStore:
     """The saved rules, and keeping this process's routing on the newest version."""
 
-    def __init__(self, db: Database, settings: Settings):
+    def __init__(self, db: Database, settings: Settings,
+                 listeners: Sequence[Callable[[list[str]], None]] = ()):
         self.db = db
         self.settings = settings
         self.configured = list(settings.routing.rules)
         self.version = 0  # 0: the configured rules apply
-        self.listeners: list[Callable[[list[str]], None]] = []  # told the new rule names
+        self.listeners = list(listeners)  # told the new rule names
 
     def stored(self) -> tuple[int, list[dict[str, Any]]] | None:
         with self.db.engine.connect() as conn:

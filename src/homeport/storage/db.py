@@ -38,8 +38,9 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest migration; safe when several processes start at once."""
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to the newest migration (or `revision`); safe when several
+        processes start at once."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
         # SQLite: a lock file beside the database makes migrations wait for each other however
@@ -47,11 +48,31 @@ class Database:
         # other writers out; Postgres: an advisory lock.
         with self._migration_lock(), \
                 self.engine.connect().execution_options(sqlite_immediate=True) as conn, \
-                conn.begin():
+                self._foreign_keys_off(conn), conn.begin():
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
+            if self.dialect == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:  # rolled back: the data stays as it was
+                    raise RuntimeError(f"a migration broke a foreign key: {tuple(broken)}")
+
+    @contextlib.contextmanager
+    def _foreign_keys_off(self, conn: Connection) -> Iterator[None]:
+        """SQLite: foreign keys off while migrating, as SQLite's procedure for rebuilding a
+        table requires (dropping the old table would cascade to the rows referencing it). The
+        pragma only works outside a transaction, so it goes to the driver's connection."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:

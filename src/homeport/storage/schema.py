@@ -114,7 +114,7 @@ requests = Table(
 knowledge_bases = Table(
     "knowledge_bases", metadata,
     Column("id", String(40), primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),  # unique within its team
     Column("team", String(200), nullable=False),  # the owning team
     Column("kind", String(16), nullable=False, default="documents"),  # documents | memory
     Column("sensitivity", String(16), nullable=False),
@@ -124,6 +124,7 @@ knowledge_bases = Table(
     Column("version", Integer, nullable=False, default=0),  # bumped when live chunks change
     Column("created_by", String(32), nullable=True),
     Column("created_at", Float, nullable=False),
+    UniqueConstraint("team", "name", name="uq_knowledge_bases_team_name"),
 )
 
 kb_documents = Table(
@@ -273,4 +274,13 @@ runtime_settings = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", Float, nullable=False),
     Column("updated_by", String(200), nullable=True),
+)
+
+# Web UI sessions ended before their cookie expires (logged out): a copied cookie stops
+# working on every replica. Rows are dropped once the cookie would have expired anyway.
+web_sessions_ended = Table(
+    "web_sessions_ended", metadata,
+    Column("nonce", String(64), primary_key=True),  # the session's random nonce
+    Column("until", Float, nullable=False),  # when the cookie expires
+    Index("ix_web_sessions_ended_until", "until"),
 )

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from homeport.governance.audit import EXPORT_MEDIA, FORMATS, KINDS, Record, iso_time, parse_time
+from homeport.governance.audit import EXPORT_MEDIA, FORMATS, KINDS, Record
+from homeport.times import iso_time, parse_time
 from homeport.web.pages import Visit
 
 AUDIT_PAGE = 50

@@ -1,9 +1,9 @@
 """The chat page: conversations, a model picker (`auto` included), knowledge bases to attach,
 answers streamed as Markdown with where they ran, the sensitivity found and numbered citations.
 
-Sending goes through the same path as POST /v1/chat/completions (`openai_routes.chat_as`, with
-the session's key): routing, privacy, governance, retrieval and the ledger all apply, and the
-browser reads the same OpenAI event stream an SDK would. Conversations are kept per team and
+Sending goes through the gateway as POST /v1/chat/completions does (with the session's key):
+routing, privacy, governance, retrieval and the ledger all apply, and the browser reads the same
+OpenAI event stream an SDK would. Conversations are kept per team and
 person (`Visit.user`, an opaque id), like the API's stored conversations.
 """
 
@@ -16,11 +16,15 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import RedirectResponse, Response
 
-from homeport.api.asgi import HttpRequest, too_large
-from homeport.api.openai_routes import CONVERSATION_HEADER, chat_as, has_auto
-from homeport.api.parse import validate
+from homeport.gateway.chat import Exchange
+from homeport.gateway.exchange import CLIENT_CLOSED
 from homeport.settings import AUTO_MODEL
+from homeport.types import ChatRequest, Message
 from homeport.web.pages import Visit
+from homeport.wire import openai as wire
+from homeport.wire.headers import answer_headers
+from homeport.wire.http import validate
+from homeport.wire.streaming import ClientGone, EventStream, until_disconnect
 
 Text = Annotated[str, Field(max_length=1_000_000)]
 
@@ -45,7 +49,7 @@ class Send(BaseModel):
 def chat_models(visit: Visit) -> list[str]:
     """`auto` (when routing offers it) and the chat models this key may use."""
     rt, allowed = visit.rt, visit.caller.allowed_models
-    names = [AUTO_MODEL] if has_auto(rt) else []
+    names = [AUTO_MODEL] if rt.settings.routing.offers_auto() else []
     names += [m.name for m in rt.registry.models if m.kind == "chat"]
     return [n for n in names if allowed is None or n in allowed]
 
@@ -79,23 +83,23 @@ def _script_json(data: Any) -> Markup:
 async def send(visit: Visit) -> Response:
     """Stream an answer (text/event-stream in OpenAI's format); errors as OpenAI JSON."""
     rt, caller = visit.rt, visit.caller
-    declared = visit.request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > rt.settings.max_body_bytes:
-        raise too_large(rt.settings.max_body_bytes)
-    body = validate(Send, await visit.request.body())
+    body = validate(Send, await visit.request.body())  # within max_body_bytes (page())
     if body.regenerate and body.conversation:  # only one's own (the turn is replaced later)
         await rt.db.run(rt.memory.conversations.check_owner, caller.team, visit.user,
                         body.conversation)
-    request = HttpRequest(visit.request.scope, visit.request.receive)
-    if body.conversation:
-        request.headers[CONVERSATION_HEADER] = body.conversation
-    openai_body: dict[str, Any] = {
-        "model": body.model, "stream": True, "stream_options": {"include_usage": True},
-        "user": visit.user, "messages": [m.model_dump() for m in body.messages]}
-    if body.knowledge:
-        openai_body["knowledge"] = body.knowledge
-    return await chat_as(rt, request, caller, orjson.dumps(openai_body),  # type: ignore[return-value]
-                         regenerate=body.regenerate)
+    req = ChatRequest(model=body.model, stream=True, include_usage=True, user=visit.user,
+                      messages=[Message(m.role, m.content) for m in body.messages],
+                      knowledge=list(body.knowledge))
+    ex = Exchange(caller, conversation=body.conversation, keep_conversation=True,
+                  regenerate=body.regenerate)
+    try:
+        answer = await until_disconnect(visit.request.receive, rt.gateway.chat(req, ex))
+    except ClientGone:
+        return Response(status_code=CLIENT_CLOSED)
+    encoder = wire.StreamEncoder(answer.id, answer.routed.target.served_as, False, True,
+                                 answer.citations)
+    return EventStream(wire.event_stream(answer, encoder),  # type: ignore[return-value]
+                       answer_headers(answer))
 
 
 async def delete(visit: Visit) -> Response:

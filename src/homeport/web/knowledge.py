@@ -8,11 +8,11 @@ from typing import Any
 
 from starlette.responses import RedirectResponse, Response
 
-from homeport.api import knowledge_routes
 from homeport.errors import InvalidRequest
 from homeport.knowledge.parse import FORMATS
 from homeport.types import Sensitivity
 from homeport.web.pages import Visit, words
+from homeport.wire.uploads import upload_files
 
 LEVELS = [str(s) for s in Sensitivity]
 MODES = ("hybrid", "bm25", "dense")
@@ -49,7 +49,7 @@ async def base(visit: Visit) -> Response:
 
 async def upload(visit: Visit) -> Response:
     """Files from the page's drop zone or pickers, as the API takes them: {"job_id"}."""
-    return await knowledge_routes.upload(visit.rt, visit.caller, visit.request)
+    return await upload_files(visit.rt.knowledge, visit.caller, visit.request)
 
 
 def _job(job: dict[str, Any]) -> dict[str, Any]:

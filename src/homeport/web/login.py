@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from homeport.errors import HomeportError
 from homeport.web.pages import Visit, Web
 from homeport.web.session import COOKIE, CSRF_FIELD, LOGIN_COOKIE
+from homeport.wire.http import bounded
 
 
 async def login_form(request: Request) -> Response:
@@ -21,7 +22,10 @@ async def login_form(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     web: Web = request.app.state.web
-    form = await request.form()
+    try:
+        form = await bounded(request, web.rt.settings).form()
+    except HomeportError as e:  # over max_body_bytes
+        return _login_page(web, e.status, e.message)
     given, expected = str(form.get(CSRF_FIELD) or ""), request.cookies.get(LOGIN_COOKIE) or ""
     if not expected or not secrets.compare_digest(given, expected):
         return _login_page(web, 403, "The login form expired. Please try again.")
@@ -65,6 +69,9 @@ def _login_page(web: Web, status: int, error: str | None) -> Response:
 
 
 async def logout(visit: Visit) -> Response:
+    """End the session on the server (a copy of the cookie stops working), and drop the
+    cookie."""
+    await visit.rt.db.run(visit.web.log_out, visit.session)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -12,12 +12,20 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from homeport.api.asgi import error_response
 from homeport.errors import AuthenticationFailed, HomeportError, InvalidRequest, PermissionDenied
-from homeport.governance.audit import iso_time
 from homeport.runtime import Runtime
+from homeport.times import iso_time
 from homeport.types import Caller
-from homeport.web.session import COOKIE, CSRF_FIELD, CSRF_HEADER, Session, Sessions, Throttle
+from homeport.web.session import (
+    COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Logouts,
+    Session,
+    Sessions,
+    Throttle,
+)
+from homeport.wire.http import bounded, error_response
 
 HERE = Path(__file__).parent
 
@@ -28,6 +36,7 @@ class Web:
     def __init__(self, rt: Runtime):
         self.rt = rt
         self.sessions = Sessions(rt.settings.web, rt.settings.data_dir)
+        self.logouts = Logouts(rt.db)
         self.throttle = Throttle()
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html"]), auto_reload=False)
@@ -37,9 +46,15 @@ class Web:
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.env.get_template(name).render(**context), status_code=status)
 
+    def log_out(self, session: Session) -> None:
+        """End `session` on the server (blocking): a copy of its cookie stops working."""
+        self.logouts.end(session, session.issued + self.sessions.max_age)
+
     def signed_in(self, session: Session) -> Caller | None:
-        """The caller a session acts as, while its key is active (and, for a password login,
-        the user still exists with an unchanged password)."""
+        """The caller a session acts as, while it is not logged out and its key is active (and,
+        for a password login, the user still exists with an unchanged password)."""
+        if self.logouts.ended(session):
+            return None
         if session.user is not None and not self.rt.admin.users.signed_in(
                 session.user, session.key_id, session.issued):
             return None
@@ -81,10 +96,11 @@ class Visit:
 Handler = Callable[[Visit], Awaitable[Response]]
 
 
-def page(handler: Handler, *, auditor: bool = False, admin: bool = False,
-         api: bool = False) -> Callable[[Request], Awaitable[Response]]:
-    """A page for a logged-in person: the session's key, CSRF on anything but GET, errors as
-    pages that say what happened and what to do (`api`: as OpenAI error JSON, for scripts)."""
+def page(handler: Handler, *, auditor: bool = False, admin: bool = False, api: bool = False,
+         upload: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """A page for a logged-in person: the session's key, the body read within its limit
+    (`upload`: a multipart document upload's), CSRF on anything but GET, errors as pages that
+    say what happened and what to do (`api`: as OpenAI error JSON, for scripts)."""
 
     async def endpoint(request: Request) -> Response:
         web: Web = request.app.state.web
@@ -99,6 +115,7 @@ def page(handler: Handler, *, auditor: bool = False, admin: bool = False,
             return RedirectResponse("/login", status_code=303)
         visit = Visit(web, caller, session, request)
         try:
+            visit.request = request = bounded(request, web.rt.settings, upload)
             if request.method != "GET":
                 token = request.headers.get(CSRF_HEADER)
                 if token is None and _is_form(request):

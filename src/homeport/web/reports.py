@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from homeport.economics.reports import BUCKETS, Timeseries, window
 from homeport.errors import InvalidRequest
-from homeport.governance.audit import iso_time
+from homeport.times import iso_time
 from homeport.web.charts import Line, line_chart
 from homeport.web.pages import Visit
 

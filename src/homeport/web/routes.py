@@ -31,7 +31,7 @@ def routes() -> list[BaseRoute]:
         post("/knowledge", knowledge.create),
         get("/knowledge/{kb}", knowledge.base),
         post("/knowledge/{kb}/delete", knowledge.delete),
-        post("/knowledge/{kb}/upload", knowledge.upload, api=True),
+        post("/knowledge/{kb}/upload", knowledge.upload, api=True, upload=True),
         get("/knowledge/{kb}/documents", knowledge.documents),
         post("/knowledge/{kb}/documents/{doc}/delete", knowledge.delete_document),
         get("/knowledge/{kb}/jobs/{job}", knowledge.job),

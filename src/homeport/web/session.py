@@ -2,7 +2,9 @@
 
 The cookie holds the key's id (never the key), the username for password logins, when it was
 issued and a random nonce, signed with HMAC-SHA256; it is HttpOnly and SameSite=Lax (Secure
-with web.secure_cookies). Every request re-reads the key, so a revoked key ends its sessions.
+with web.secure_cookies). Every request re-reads the key, so a revoked key ends its sessions;
+logging out records the session's nonce as ended (in the database, for every replica), so a
+copy of the cookie stops working too.
 Forms and htmx requests carry a CSRF token derived from the session's nonce; the login form,
 before any session, uses a double-submit cookie. Failed logins are throttled per username and
 per client address.
@@ -22,8 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from homeport.settings_ops import WebConfig
+from homeport.storage.db import Database
+from homeport.storage.schema import web_sessions_ended
 
 COOKIE = "hp_session"
 LOGIN_COOKIE = "hp_login_csrf"
@@ -92,6 +98,33 @@ class Sessions:
     def sign(self, text: str) -> str:
         """A stable hex digest of `text` keyed with the session secret."""
         return self._mac(text).hexdigest()
+
+
+class Logouts:
+    """Sessions logged out before their cookie expires, in the database (every replica sees
+    them). Blocking, like the other stores."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def end(self, session: Session, expires: float) -> None:
+        """The session stops working, wherever its cookie is; `expires`: when the cookie
+        would have (the record is dropped after that)."""
+        now = time.time()
+        try:
+            with self.db.writing() as conn:
+                conn.execute(delete(web_sessions_ended).where(web_sessions_ended.c.until < now))
+                if conn.execute(select(web_sessions_ended.c.nonce).where(
+                        web_sessions_ended.c.nonce == session.nonce)).first() is None:
+                    conn.execute(insert(web_sessions_ended).values(nonce=session.nonce,
+                                                                   until=expires))
+        except IntegrityError:  # a concurrent logout of the same session recorded it
+            pass
+
+    def ended(self, session: Session) -> bool:
+        with self.db.engine.connect() as conn:
+            return conn.execute(select(web_sessions_ended.c.nonce).where(
+                web_sessions_ended.c.nonce == session.nonce)).first() is not None
 
 
 def _stored_secret(path: Path) -> bytes:

@@ -47,25 +47,45 @@
         : "Nothing to upload.", true);
       return;
     }
-    const body = new FormData();
-    for (const i of accepted) body.append("file", i.file, i.name);
     say(`Uploading ${accepted.length} file${accepted.length === 1 ? "" : "s"}` +
         (skipped ? ` (${skipped} skipped: unsupported type or too large)` : "") + "…");
     try {
-      const response = await fetch(`/knowledge/${encodeURIComponent(kb)}/upload`, {
-        method: "POST", headers: { "x-csrf-token": csrf }, body,
-      });
-      const answer = await response.json().catch(() => null);
-      if (!response.ok) {
-        throw new Error(answer && answer.error ? answer.error.message
-          : `The upload failed (${response.status}). Try again.`);
+      for (const batch of batches(accepted)) {
+        const body = new FormData();
+        for (const i of batch) body.append("file", i.file, i.name);
+        const response = await fetch(`/knowledge/${encodeURIComponent(kb)}/upload`, {
+          method: "POST", headers: { "x-csrf-token": csrf }, body,
+        });
+        const answer = await response.json().catch(() => null);
+        if (!response.ok) {
+          throw new Error(answer && answer.error ? answer.error.message
+            : `The upload failed (${response.status}). Try again.`);
+        }
+        addJob(answer.job_id);
       }
       say(`Uploaded ${accepted.length} file${accepted.length === 1 ? "" : "s"}` +
           (skipped ? `, ${skipped} skipped` : "") + ". Ingesting…");
-      addJob(answer.job_id);
     } catch (err) {
       say(err.message, true);
     }
+  }
+
+  // One upload request carries at most max_upload_mb and 1,000 files (the server's limits per
+  // request): big folders go up in several, each its own ingestion job.
+  function batches(items) {
+    const out = [];
+    let batch = [], size = 0;
+    for (const i of items) {
+      if (batch.length && (size + i.file.size > maxBytes || batch.length >= 1000)) {
+        out.push(batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(i);
+      size += i.file.size;
+    }
+    if (batch.length) out.push(batch);
+    return out;
   }
 
   function addJob(id) {

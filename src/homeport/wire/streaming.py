@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Mapping
-from typing import TypeVar
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Protocol, TypeVar
 
 from starlette.types import Receive, Scope, Send
 
+from homeport.errors import HomeportError
+from homeport.gateway.chat import Answer
+from homeport.types import Chunk
+
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ClientGone(Exception):
@@ -72,3 +78,33 @@ class EventStream:
         async for data in self.body:
             if data:
                 await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+class Encoder(Protocol):
+    """An API's event-stream encoding of Chunks (OpenAI's, Anthropic's)."""
+
+    def start(self) -> bytes: ...
+
+    def encode(self, chunk: Chunk) -> bytes: ...
+
+    def end(self) -> bytes: ...
+
+
+async def answer_events(answer: Answer, encoder: Encoder,
+                        error: Callable[[HomeportError], bytes]) -> AsyncIterator[bytes]:
+    """The answer's chunks as events; the opening event goes with the first content (one write,
+    not two); an error after the headers are sent goes in-band, encoded by `error`."""
+    try:
+        head = encoder.start()
+        async with contextlib.aclosing(answer.chunks()) as chunks:
+            async for chunk in chunks:
+                data = encoder.encode(chunk)
+                if head and data:
+                    data, head = head + data, b""
+                yield data
+        yield head + encoder.end()
+    except HomeportError as e:
+        yield error(e)
+    except Exception:
+        log.exception("stream %s failed", answer.id)
+        yield error(HomeportError("The stream failed inside Homeport."))

@@ -1,16 +1,18 @@
-"""The gateway service: govern, decide, dispatch, price and record every request.
+"""One exchange with a model: govern, decide, dispatch, price and record it.
 
-The API and CLI call this. Governance (allowed models, rate limits, budgets, the egress audit)
-wraps routing and dispatch; when a request ends it is priced (economics) and handed to the
-observers (metrics, traces, access log) and the ledger.
+`Gateway` (service.py) and the chat exchange (chat.py) call this. Governance (allowed models,
+rate limits, budgets, the egress audit) wraps routing and dispatch; when a request ends it is
+priced (economics) and handed to the observers (metrics, traces, access log) and the ledger.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from homeport.economics.cost import CostModel
@@ -30,7 +32,9 @@ from homeport.types import (
     Sensitivity,
     Target,
     Tier,
+    TokenInput,
     Usage,
+    new_id,
 )
 
 log = logging.getLogger(__name__)
@@ -44,7 +48,7 @@ class Recorder(Protocol):
     def submit(self, row: dict[str, Any]) -> None: ...
 
 
-class Gateway:
+class Exchanges:
     def __init__(self, settings: Settings, registry: Registry, router: Router,
                  recorder: Recorder, governance: Governance, costs: CostModel,
                  observers: Sequence[Observer] = ()):
@@ -60,43 +64,43 @@ class Gateway:
     async def open(self, req: ChatRequest, caller: Caller, endpoint: str, rid: str,
                    declared: Sensitivity = Sensitivity.PUBLIC,
                    labels: Sensitivity = Sensitivity.PUBLIC,
-                   traceparent: str | None = None) -> Routed:
+                   traceparent: str | None = None, allowed: bool = False) -> Routed:
         """Start a generation on the first cleared candidate that answers; errors are recorded.
-        `labels`: the highest label of the knowledge passages in the request."""
+        `labels`: the highest label of the knowledge passages in the request; `allowed`: the
+        caller's right to the model was checked already."""
         call = Call(self, rid, endpoint, req.model, caller, req.stream, traceparent)
-        try:
-            routing = await call.govern_and_route(req, "chat", declared, labels=labels)
-            guard = call.guard(routing)
-            opened = await dispatch.open_stream(routing.decision, self.registry.providers, req,
-                                                guard)
-        except HomeportError as e:
-            call.finish(e.status, e)
-            raise
-        except BaseException as e:  # cancelled: the client left while waiting for a model
-            call.finish(_status_of(e), e)
-            raise
+        with call.recording_failures():
+            routing, steps = await call.govern_and_route(req, "chat", declared,
+                                                         labels=labels, allowed=allowed)
+            call.dispatched()
+            opened = await dispatch.open_stream(steps, self.registry.providers, req,
+                                                call.guard(routing))
         call.started(opened.target, opened.attempts, opened.masked is not None)
-        return Routed(call, routing, opened)
+        return Routed(call, routing, opened, self.route_of(opened.target, routing))
 
     async def embed(self, model: str, texts: list[str], caller: Caller, rid: str,
                     declared: Sensitivity = Sensitivity.PUBLIC,
-                    traceparent: str | None = None) -> tuple[Target, Routing, EmbedResult]:
+                    traceparent: str | None = None,
+                    tokens: TokenInput | None = None) -> tuple[Target, Routing, EmbedResult]:
         call = Call(self, rid, "embeddings", model, caller, False, traceparent)
-        try:
-            routing = await call.govern_and_route(ChatRequest(model=model), "embedding",
-                                                  declared, texts=texts)
+        with call.recording_failures():
+            routing, steps = await call.govern_and_route(ChatRequest(model=model), "embedding",
+                                                         declared, texts=texts)
             target, attempts, result = await dispatch.embed(
-                routing.decision, self.registry.providers, texts, call.guard(routing))
-        except HomeportError as e:
-            call.finish(e.status, e)
-            raise
-        except BaseException as e:
-            call.finish(_status_of(e), e)
-            raise
+                steps, self.registry.providers, texts, call.guard(routing), tokens)
         call.started(target, attempts, False)
         call.usage = Usage(result.prompt_tokens, 0)
         call.finish(200)
         return target, routing, result
+
+    def route_of(self, target: Target, routing: Routing) -> dict[str, str]:
+        """Where an exchange ran and why, as the x-homeport-* headers say it."""
+        d = routing.decision
+        return {"route": f"{target.provider}/{target.model}",
+                "tier": str(self.registry.providers[target.provider].tier),
+                "rule": d.rule, "sensitivity": str(routing.context.sensitivity),
+                "reason": "; ".join(d.reasons)}
+
 
     def record(self, record: RequestRecord) -> None:
         """A finished request: observers first (metrics, traces, log), then the ledger."""
@@ -108,7 +112,7 @@ class Gateway:
 class Call:
     """Timing, governance and outcome of one request, turned into a priced RequestRecord."""
 
-    def __init__(self, gw: Gateway, rid: str, endpoint: str, model: str, caller: Caller,
+    def __init__(self, gw: Exchanges, rid: str, endpoint: str, model: str, caller: Caller,
                  stream: bool, traceparent: str | None = None):
         self._gw = gw
         self._t0 = time.perf_counter()
@@ -123,14 +127,34 @@ class Call:
                                     team=caller.team, stream=stream, traceparent=traceparent)
         self._done = False
 
+    @contextlib.contextmanager
+    def recording_failures(self) -> Iterator[None]:
+        """A failure inside is recorded (a cancellation: the client left, 499) and raised; an
+        unexpected one as a 500 the route records no more."""
+        try:
+            yield
+        except HomeportError as e:
+            self.finish(e.status, e)
+            raise
+        except Exception as e:
+            self.finish(500, e)
+            raise internal(e) from e
+        except BaseException as e:
+            self.finish(_status_of(e), e)
+            raise
+
     def _ms(self) -> float:
         return round((time.perf_counter() - self._t0) * 1000, 3)
 
     async def govern_and_route(self, req: ChatRequest, kind: str, declared: Sensitivity,
                                texts: list[str] | None = None,
-                               labels: Sensitivity = Sensitivity.PUBLIC) -> Routing:
+                               labels: Sensitivity = Sensitivity.PUBLIC,
+                               allowed: bool = False) -> tuple[Routing, list[dispatch.Step]]:
+        """Admit, route and plan (once): what each candidate may receive, the budget reserved
+        on the cloud ones that may receive it."""
         gov = self._gw.governance
-        gov.allow_model(self.caller, req.model)
+        if not allowed:
+            gov.allow_model(self.caller, req.model)
         sent = texts if texts is not None else request_texts(req)
         estimate = sum(map(len, sent)) // 4
         if self._gw.settings.telemetry.log_prompts:
@@ -139,15 +163,36 @@ class Call:
         routing = await self._gw.router.route(req, self.caller, kind, declared, texts=texts,
                                               labels=labels)
         self.routed(routing)
-        routing.decision = await gov.limit_decision(self.caller, routing, req, self.admission,
-                                                    self.record.id)
+        steps = await self._planned(routing, req)
         self.record.reasons = "; ".join(routing.decision.reasons)[:2000]
-        return routing
+        return routing, steps
+
+    async def _planned(self, routing: Routing, req: ChatRequest) -> list[dispatch.Step]:
+        gov, providers = self._gw.governance, self._gw.registry.providers
+        assert self.admission is not None
+        decision = routing.decision = gov.allowed_candidates(self.caller, routing.decision,
+                                                             req.model)
+        steps = dispatch.plan(decision, routing.privacy, providers,
+                              self._gw.settings.privacy.maskable_types())
+        paid = [s.target for s in steps if s.action != dispatch.Action.WITHHOLD
+                and providers[s.target.provider].tier == Tier.CLOUD]
+        chat = routing.context.kind == "chat"
+        max_tokens = (req.max_tokens or gov.cfg.default_max_tokens) if chat else 0
+        rest = [s for s in steps if s.target not in paid]  # local, or never sent
+        spent = await gov.reserve(
+            self.caller, paid, routing.context.prompt_tokens, max_tokens, self.admission,
+            self.record.id, any(providers[s.target.provider].tier == Tier.LOCAL for s in rest))
+        if spent is not None:
+            routing.decision = dataclasses.replace(decision,
+                                                   candidates=[s.target for s in rest],
+                                                   reasons=[*decision.reasons, spent])
+            return rest
+        if chat and req.max_tokens is None and self.admission.reservation is not None:
+            req.max_tokens = max_tokens  # the upstream may not write more than was reserved
+        return steps
 
     def guard(self, routing: Routing) -> dispatch.Guard:
-        guard = routing.guard(self._gw.settings)
-        guard.egress = self.egress
-        return guard
+        return routing.guard(self._gw.settings, self.egress)
 
     async def egress(self, step: dispatch.Step, payload: Any, attempt: int) -> None:
         """Audit, durably, what is about to leave for `step`'s provider."""
@@ -158,7 +203,10 @@ class Call:
             self.routing.context.sensitivity,
             sorted(privacy.entity_types) if privacy is not None else [],
             step.action == dispatch.Action.MASK, payload, attempt)
-        self._dispatched = time.perf_counter()  # a local provider's busy time starts here
+
+    def dispatched(self) -> None:
+        """Routing is done: a local provider's busy time starts here."""
+        self._dispatched = time.perf_counter()
 
     def routed(self, routing: Routing) -> None:
         self.routing = routing
@@ -223,22 +271,96 @@ class Call:
         r.cost_equivalent = costs.equivalent(r.prompt_tokens, r.completion_tokens)
 
 
+class Collected:
+    """A whole generation gathered from its chunks (for non-streaming responses)."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.calls: dict[int, dict[str, Any]] = {}
+        self.finish_reason: str | None = None
+        self.usage: Usage | None = None
+        self.logprobs: dict[str, Any] | None = None  # the pieces' logprobs, lists joined
+
+    def add(self, chunk: Chunk) -> None:
+        if chunk.text:
+            self.text.append(chunk.text)
+        for d in chunk.tool_calls or ():
+            call = self.calls.setdefault(d.index, {
+                "id": d.id or new_id("call"), "type": "function",
+                "function": {"name": d.name or "", "arguments": ""}})
+            if d.name and not call["function"]["name"]:
+                call["function"]["name"] = d.name
+            call["function"]["arguments"] += d.arguments
+        self.finish_reason = chunk.finish_reason or self.finish_reason
+        self.usage = chunk.usage or self.usage
+        if chunk.logprobs:
+            joined = self.logprobs = self.logprobs or {}
+            for key, value in chunk.logprobs.items():
+                if isinstance(value, list):
+                    joined[key] = [*(joined.get(key) or []), *value]
+                elif key not in joined:
+                    joined[key] = value
+
+    def finish(self) -> str:
+        if self.calls and self.finish_reason in (None, "stop"):
+            return "tool_calls"
+        return self.finish_reason or "stop"
+
+
 class Routed:
     """A started generation: iterate `chunks()`, then call `finish()` (the API does both)."""
 
-    def __init__(self, call: Call, routing: Routing, opened: dispatch.Opened):
+    def __init__(self, call: Call, routing: Routing, opened: dispatch.Opened,
+                 route: dict[str, str]):
         self.call = call
         self.routing = routing
         self.target = opened.target
+        self.route = route  # where it ran and why (route_of)
         self._opened = opened
 
-    def chunks(self) -> AsyncIterator[Chunk]:
+    def chunks(self) -> AsyncGenerator[Chunk, None]:
         return self._opened.chunks()
 
     @property
     def logs_answer(self) -> bool:
         """Whether the answer text goes to logs and traces (telemetry.log_prompts)."""
         return self.call.record.prompt_text is not None
+
+    async def recorded(self) -> AsyncGenerator[Chunk, None]:
+        """The chunks; when they end, fail or are abandoned (the client left), the outcome is
+        recorded with the usage the last chunk reported."""
+        status, error = 200, None  # type: int, BaseException | None
+        answer: list[str] = []
+        usage: Usage | None = None
+        streamed = 0
+        try:
+            async with contextlib.aclosing(self.chunks()) as chunks:
+                async for chunk in chunks:
+                    streamed += len(chunk.text)
+                    usage = chunk.usage or usage
+                    if self.logs_answer:
+                        answer.append(chunk.text)
+                    yield chunk
+        except HomeportError as e:
+            status, error = e.status, e
+            raise
+        except (asyncio.CancelledError, GeneratorExit) as e:
+            status, error = CLIENT_CLOSED, e
+            raise
+        except Exception as e:
+            status, error = 500, e
+            raise internal(e) from e
+        except BaseException as e:
+            status, error = 500, e
+            raise
+        finally:
+            self.finish(status, error, usage, "".join(answer), streamed)
+
+    async def collect(self) -> Collected:
+        collected = Collected()
+        async for chunk in self.recorded():
+            collected.add(chunk)
+        return collected
 
     def finish(self, status: int = 200, error: BaseException | None = None,
                usage: Usage | None = None, answer: str | None = None,
@@ -250,6 +372,15 @@ class Routed:
         if self.logs_answer:
             self.call.record.answer_text = answer
         self.call.finish(status, error)
+
+
+def internal(e: Exception) -> HomeportError:
+    """An unexpected error of an exchange, logged and recorded already, as the 500 its client
+    gets (the route records nothing more)."""
+    log.error("an exchange failed inside Homeport", exc_info=e)
+    wrapped = HomeportError("Internal error in Homeport; the server log has the details.")
+    wrapped.recorded = True
+    return wrapped
 
 
 def _status_of(e: BaseException) -> int:

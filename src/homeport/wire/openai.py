@@ -3,53 +3,26 @@
 from __future__ import annotations
 
 import base64
-import random
+import logging
 import struct
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 
-from homeport.types import Chunk, ToolCallDelta, Usage
+from homeport.gateway.chat import Answer
+from homeport.gateway.exchange import Collected
+from homeport.types import Chunk, ToolCallDelta, Usage, new_id
+from homeport.wire.streaming import answer_events
 
-
-def new_id(prefix: str) -> str:
-    """A unique id (96 random bits; ids are labels, not secrets, so no syscall per id)."""
-    return f"{prefix}-{random.getrandbits(96):024x}"
+log = logging.getLogger(__name__)
 
 
 def usage_dict(u: Usage | None) -> dict[str, int]:
     u = u or Usage()
     return {"prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens,
             "total_tokens": u.total_tokens}
-
-
-class Collected:
-    """A whole generation gathered from its chunks (for non-streaming responses)."""
-
-    def __init__(self) -> None:
-        self.text: list[str] = []
-        self.calls: dict[int, dict[str, Any]] = {}
-        self.finish_reason: str | None = None
-        self.usage: Usage | None = None
-
-    def add(self, chunk: Chunk) -> None:
-        if chunk.text:
-            self.text.append(chunk.text)
-        for d in chunk.tool_calls or ():
-            call = self.calls.setdefault(d.index, {
-                "id": d.id or new_id("call"), "type": "function",
-                "function": {"name": d.name or "", "arguments": ""}})
-            if d.name and not call["function"]["name"]:
-                call["function"]["name"] = d.name
-            call["function"]["arguments"] += d.arguments
-        self.finish_reason = chunk.finish_reason or self.finish_reason
-        self.usage = chunk.usage or self.usage
-
-    def finish(self) -> str:
-        if self.calls and self.finish_reason in (None, "stop"):
-            return "tool_calls"
-        return self.finish_reason or "stop"
 
 
 def chat_completion(rid: str, created: int, model: str, c: Collected) -> dict[str, Any]:
@@ -60,14 +33,14 @@ def chat_completion(rid: str, created: int, model: str, c: Collected) -> dict[st
     elif message["content"] is None:
         message["content"] = ""
     return {"id": rid, "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "message": message, "logprobs": None,
+            "choices": [{"index": 0, "message": message, "logprobs": c.logprobs,
                          "finish_reason": c.finish()}],
             "usage": usage_dict(c.usage)}
 
 
 def text_completion(rid: str, created: int, model: str, c: Collected) -> dict[str, Any]:
     return {"id": rid, "object": "text_completion", "created": created, "model": model,
-            "choices": [{"index": 0, "text": "".join(c.text), "logprobs": None,
+            "choices": [{"index": 0, "text": "".join(c.text), "logprobs": c.logprobs,
                          "finish_reason": c.finish()}],
             "usage": usage_dict(c.usage)}
 
@@ -100,14 +73,14 @@ class StreamEncoder:
         if not chunk.text and not chunk.tool_calls:
             return b""
         if self.completion:
-            return self._event(chunk.text, None)
+            return self._event(chunk.text, None, chunk.logprobs)
         delta: dict[str, Any] = {}
         if chunk.text:
             delta["content"] = chunk.text
         if chunk.tool_calls:
             self.saw_tool_calls = True
             delta["tool_calls"] = [self._call(d) for d in chunk.tool_calls]
-        return self._event(delta, None)
+        return self._event(delta, None, chunk.logprobs)
 
     def end(self) -> bytes:
         finish = self.finish_reason or "stop"
@@ -131,12 +104,13 @@ class StreamEncoder:
             out["function"] = {"arguments": d.arguments}
         return out
 
-    def _event(self, delta: dict[str, Any] | str, finish: str | None) -> bytes:
+    def _event(self, delta: dict[str, Any] | str, finish: str | None,
+               logprobs: dict[str, Any] | None = None) -> bytes:
         if self.completion:
-            choice: dict[str, Any] = {"index": 0, "text": delta, "logprobs": None,
+            choice: dict[str, Any] = {"index": 0, "text": delta, "logprobs": logprobs,
                                       "finish_reason": finish}
         else:
-            choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+            choice = {"index": 0, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
         body: dict[str, Any] = {**self._base, "choices": [choice]}
         if self.include_usage:
             body["usage"] = None
@@ -159,3 +133,10 @@ def embeddings(model: str, vectors: list[list[float]], prompt_tokens: int,
 def _b64(vector: list[float]) -> str:
     """Little-endian float32, base64: what the OpenAI SDKs decode."""
     return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+
+
+def event_stream(answer: Answer, encoder: StreamEncoder) -> AsyncIterator[bytes]:
+    """The answer as OpenAI's event stream (errors after the headers in-band)."""
+    return answer_events(answer, encoder, lambda e: sse(e.to_dict()))
+
+

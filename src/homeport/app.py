@@ -9,13 +9,15 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from homeport.api.admin_routes import routes as admin_routes
-from homeport.api.asgi import ApiFront, error_response, json_response
+from homeport.api.anthropic_routes import endpoints as anthropic_endpoints
+from homeport.api.asgi import ApiFront
 from homeport.api.audit_routes import routes as audit_routes
 from homeport.api.knowledge_routes import routes as knowledge_routes
 from homeport.api.memory_routes import routes as memory_routes
@@ -27,6 +29,7 @@ from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.web.pages import Web
 from homeport.web.routes import routes as web_routes
+from homeport.wire.http import error_response, json_response
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +57,23 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
     if settings.web.enabled:
         app.state.web = Web(rt)
     exact, prefixed = endpoints(rt)
-    return ApiFront(app, {**exact, **router_endpoints(rt)}, prefixed,
-                    passthrough=("/v1/knowledge", "/v1/memory", "/v1/admin", "/v1/audit",
-                                 "/v1/reports"))
+    anthropic_exact, anthropic_prefixed = anthropic_endpoints(rt)
+    front: ASGIApp = ApiFront(app, {**exact, **router_endpoints(rt), **anthropic_exact},
+                              {**prefixed, **anthropic_prefixed},
+                              passthrough=("/v1/knowledge", "/v1/memory", "/v1/admin",
+                                           "/v1/audit", "/v1/reports"))
+    if not settings.cors_origins:
+        return front
+    return CORSMiddleware(front, allow_origins=settings.cors_origins,
+                          allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                          allow_headers=["*"], expose_headers=CORS_EXPOSED, max_age=600)
+
+
+# Browser apps send their key in a header (SDKs add their own x-stainless-* headers), never
+# a cookie: no credentials mode. What they may read of a response:
+CORS_EXPOSED = ["x-request-id", "x-homeport-route", "x-homeport-tier", "x-homeport-rule",
+                "x-homeport-reason", "x-homeport-sensitivity", "x-homeport-attempts",
+                "x-homeport-conversation", "retry-after"]
 
 
 async def healthz(request: Request) -> Response:

@@ -3,51 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from homeport.api.schemas import ChatCompletionRequest, CompletionRequest
 from homeport.errors import InvalidRequest
 from homeport.types import ChatRequest, Message
-
-M = TypeVar("M", bound=BaseModel)
-# Parts of a pydantic error location that name a union branch, not a field.
-_BRANCH = re.compile(r"[\[\]\-,]|^(str|int|float|bool|dict|list|none|null)$")
-
-
-def validate(model: type[M], raw: bytes) -> M:
-    if not raw.strip():
-        raise InvalidRequest("The request body is empty: send a JSON object.")
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as e:
-        raise _invalid(e) from None
-
-
-def _invalid(e: ValidationError) -> InvalidRequest:
-    err = e.errors(include_url=False)[0]
-    if err["type"] == "json_invalid":
-        return InvalidRequest("We could not parse the JSON body of your request: "
-                              f"{err['ctx'].get('error', 'invalid JSON')}. Send valid JSON.")
-    loc = _param(err["loc"])
-    if not loc:
-        return InvalidRequest("The request body must be a JSON object.")
-    if err["type"] == "missing":
-        return InvalidRequest(f"Missing required parameter: '{loc}'.", param=loc)
-    return InvalidRequest(f"Invalid value for '{loc}': {err['msg']}.", param=loc)
-
-
-def _param(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not _BRANCH.search(str(part)):
-            out += f".{part}" if out else str(part)
-    return out
-
+from homeport.wire.openai_schemas import ChatCompletionRequest, CompletionRequest
 
 _CHAT_FIELDS = {"model", "messages", "stream", "stream_options", "temperature", "top_p",
                 "max_tokens", "stop", "seed", "response_format", "tools", "tool_choice", "user",
@@ -58,7 +17,8 @@ _MESSAGE_FIELDS = {f.name for f in dataclasses.fields(Message)}  # other message
 
 
 def chat_request(body: ChatCompletionRequest) -> ChatRequest:
-    data = body.model_dump(exclude_none=True)
+    _check_chat(body)
+    data = body.model_dump(exclude_none=True, by_alias=True)
     extra = {k: v for k, v in data.items() if k not in _CHAT_FIELDS}
     return ChatRequest(
         model=body.model,
@@ -86,13 +46,28 @@ _COMPLETION_FIELDS = {"model", "prompt", "stream", "stream_options", "temperatur
 
 def completion_request(body: CompletionRequest) -> ChatRequest:
     data = body.model_dump(exclude_none=True)
-    prompt = body.prompt if isinstance(body.prompt, str) else body.prompt[0]
+    prompt = body.prompt if isinstance(body.prompt, str) else next(iter(body.prompt), "")
+    if not prompt:
+        raise InvalidRequest("'prompt' must not be empty: send the text to complete.",
+                             param="prompt")
     return ChatRequest(
         model=body.model, prompt=prompt, stream=body.stream, temperature=body.temperature,
         top_p=body.top_p, max_tokens=body.max_tokens, stop=_stops(body.stop), seed=body.seed,
         include_usage=bool(body.stream_options and body.stream_options.include_usage),
         user=body.user,
         extra={k: v for k, v in data.items() if k not in _COMPLETION_FIELDS})
+
+
+def _check_chat(body: ChatCompletionRequest) -> None:
+    """What OpenAI refuses beyond the fields' own types."""
+    if body.tool_choice is not None and not body.tools:
+        raise InvalidRequest("'tool_choice' is only allowed when 'tools' are given: add "
+                             "'tools' or drop 'tool_choice'.", param="tool_choice")
+    fmt = body.response_format
+    if fmt is not None and fmt.type == "json_schema" and fmt.json_schema is None:
+        raise InvalidRequest("Missing required parameter: 'response_format.json_schema' "
+                             "(needed with type 'json_schema').",
+                             param="response_format.json_schema")
 
 
 def _stops(stop: str | list[str] | None) -> list[str]:

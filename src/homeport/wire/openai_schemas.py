@@ -57,9 +57,16 @@ class Tool(_Wire):
     function: FunctionDef
 
 
+class JsonSchema(_Wire):
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    description: str | None = None
+    schema_: dict[str, Any] | None = Field(None, alias="schema")  # `schema` is pydantic's
+    strict: bool | None = None
+
+
 class ResponseFormat(_Wire):
     type: Literal["text", "json_object", "json_schema"]
-    json_schema: dict[str, Any] | None = None
+    json_schema: JsonSchema | None = None
 
 
 class _Sampling(_Wire):
@@ -91,15 +98,20 @@ class ChatCompletionRequest(_Sampling):
 
 
 class CompletionRequest(_Sampling):
-    prompt: str | Annotated[list[str], Field(min_length=1, max_length=1)]
+    prompt: str | Annotated[list[str], Field(max_length=1)]  # not empty: openai_parse checks
     echo: bool | None = None
     suffix: str | None = None
     best_of: Annotated[int, Field(ge=1, le=1)] | None = None
 
 
+TokenIds = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1, max_length=8192)]
+
+
 class EmbeddingRequest(_Wire):
     model: str
-    input: str | Annotated[list[str], Field(min_length=1, max_length=2048)]
+    # text, texts, one array of token ids, or one per input (LangChain's default)
+    input: (str | Annotated[list[str], Field(min_length=1, max_length=2048)] | TokenIds
+            | Annotated[list[TokenIds], Field(min_length=1, max_length=2048)])
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: Annotated[int, Field(ge=1)] | None = None
     user: str | None = None
