@@ -5,6 +5,7 @@ obfuscated restricted values.
     .venv/bin/python bench/privacy/holdout.py --quick    # ~600 sentences
     .venv/bin/python bench/privacy/holdout.py --seed 1 --n 100 --show 40
     .venv/bin/python bench/privacy/holdout.py --templates 2   # set 2, results/holdout2.*
+    .venv/bin/python bench/privacy/holdout.py --templates 3   # set 3, results/holdout3.*
 
 The data set is made by holdout_gen.py in a separate process with Faker, Mimesis and
 phonenumbers installed into bench/.venvs/holdout (never into .venv); the templates
@@ -22,6 +23,9 @@ and holdout.md; the data set: results/holdout.jsonl.
 Template set 2 (holdout_templates2.py, `--templates 2`, default seed 20261208) was written
 after the detector had been tuned on set 1's misses, again without reading the detector: new
 document kinds, phrasings and evasion contexts; results go to results/holdout2.{jsonl,json,md}.
+Template set 3 (holdout_templates3.py, `--templates 3`, default seed 20261209) was written
+after set 2's figures, likewise blind to the detector: other document kinds and machine formats,
+templates in 17 languages, new name, phone and date layouts; results/holdout3.{jsonl,json,md}.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ TYPES = ("EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "SSN", "IP", "API_KEY", "MRN",
          "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
          "SE_PERSONNUMMER", "DK_CPR", "PL_PESEL", "IN_AADHAAR", "PASSPORT", "DRIVER_LICENSE")
 Span = tuple[int, int, str]
-SEEDS = {1: 20261207, 2: 20261208}  # default seed per template set
+SEEDS = {1: 20261207, 2: 20261208, 3: 20261209}  # default seed per template set
 
 
 def generate(seed: int, n: int, k: int, out: Path, templates: int = 1) -> dict[str, Any]:
@@ -229,11 +233,12 @@ def markdown(res: dict[str, Any]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--templates", type=int, choices=(1, 2), default=1,
+    ap.add_argument("--templates", type=int, choices=(1, 2, 3), default=1,
                     help="template set: 1 = holdout_templates.py (results/holdout.*), 2 = "
-                    "holdout_templates2.py (results/holdout2.*)")
+                    "holdout_templates2.py (results/holdout2.*), 3 = holdout_templates3.py "
+                    "(results/holdout3.*)")
     ap.add_argument("--seed", type=int, default=None,
-                    help="20261207 for set 1, 20261208 for set 2")
+                    help="20261207 for set 1, 20261208 for set 2, 20261209 for set 3")
     ap.add_argument("--n", type=int, default=None, help="clean sentences per locale (100)")
     ap.add_argument("--k", type=int, default=None, help="evasion samples per kind and type (5)")
     ap.add_argument("--quick", action="store_true", help="n=15, k=1")

@@ -2,7 +2,7 @@
 from bench/.venvs (holdout.py starts it). It never imports Homeport.
 
     PYTHONHASHSEED=0 PYTHONPATH=bench/.venvs/holdout .venv/bin/python \
-        bench/privacy/holdout_gen.py --seed 7 --n 60 --out /tmp/holdout.jsonl [--templates 2]
+        bench/privacy/holdout_gen.py --seed 7 --n 60 --out /tmp/holdout.jsonl [--templates 2|3]
 
 (PYTHONHASHSEED=0 because some Faker providers pick from sets.)
 
@@ -115,7 +115,16 @@ LABELLED = {"PERSON": "PERSON", "PERSON2": "PERSON", "FIRSTNAME": "PERSON",
             "ADDRESS_ML": "ADDRESS", "IBAN": "IBAN", "CARD": "CREDIT_CARD",
             "DOB": "DATE_OF_BIRTH", "PASSPORT": "PASSPORT", "DL": "DRIVER_LICENSE",
             "MRN": "MRN", "API_KEY": "API_KEY", "IP": "IP", "CITY": "LOCATION",
-            "STREET": "LOCATION"}
+            "STREET": "LOCATION",
+            # used by template set 3 only (sets 1 and 2 never draw them):
+            "LASTNAME": "PERSON", "NAME_CAPS": "PERSON", "NAME_SLASH": "PERSON",
+            "NAME_HL7": "PERSON", "PHONE_E164": "PHONE", "DOB_ISO": "DATE_OF_BIRTH",
+            "DOB_COMPACT": "DATE_OF_BIRTH", "IBAN_C": "IBAN"}
+# Set by main() for template sets that ask for it (set 3): template language per locale where
+# the set has templates in the locale's own language (sets 1 and 2: none, LOCALES decides),
+# and numeric date layouts for languages DOB_FORMATS lacks.
+LANG_OVERRIDE: dict[str, str] = {}
+DOB_FORMATS_EXTRA: dict[str, tuple[str, ...]] = {}
 
 
 def latin(s: str) -> str:
@@ -256,12 +265,40 @@ class Locale:
         months = MONTHS.get(self.loc[:2])
         if self.local_template and months and self.r.random() < 0.4:
             return months[1].format(d=d.day, m=months[0].split()[d.month - 1], y=d.year)
+        if self.lang in DOB_FORMATS_EXTRA:  # set 3 only
+            return d.strftime(self.r.choice(DOB_FORMATS_EXTRA[self.lang]))
         key = self.loc if self.loc in DOB_FORMATS else self.loc[:2]
         return d.strftime(self.r.choice(DOB_FORMATS.get(key, DOB_FORMATS["en"])))
 
-    def dob(self) -> tuple[str, str]:
+    def dob(self, layout: str = "") -> tuple[str, str]:
         d = self.f.date_between_dates(date(1930, 1, 1), date(2024, 12, 31))  # not today-based
-        return self.write_date(d), "faker"
+        return (d.strftime(layout) if layout else self.write_date(d)), "faker"
+
+    # ---- set 3's extra name layouts: given and family name drawn together
+    def name_parts(self) -> tuple[str, str, str]:
+        if self.use_mimesis():
+            return (self.fix(self.m[0].first_name()), self.fix(self.m[0].last_name()),
+                    "mimesis")
+        return self.fix(self.f.first_name()), self.fix(self.f.last_name()), "faker"
+
+    def name_layout(self, slot: str) -> tuple[str, str]:
+        first, last, source = self.name_parts()
+        if slot == "LASTNAME":  # after a title or under a surname column
+            return last, source
+        if slot == "NAME_CAPS":  # "KOWALSKA Anna", as forms and hospital letters write it
+            return f"{last.upper()} {first}", source
+        if slot == "NAME_SLASH":  # boarding passes, PNRs: "KOWALSKA/ANNA"
+            return f"{last.upper()}/{first.upper()}", source
+        if slot == "NAME_HL7":  # HL7 v2 / DICOM person name: "Kowalska^Anna"
+            v = f"{last}^{first}"
+            return (v.upper() if self.r.random() < 0.5 else v), source
+        raise KeyError(slot)
+
+    def phone_e164(self) -> tuple[str, str]:
+        import phonenumbers as pn
+
+        p, source = self.phone()
+        return pn.format_number(pn.parse(p, self.loc[-2:]), pn.PhoneNumberFormat.E164), source
 
     def value(self, slot: str) -> tuple[str, str]:
         r = self.r
@@ -284,6 +321,17 @@ class Locale:
                 return self.card()
             case "DOB":
                 return self.dob()
+            case "DOB_ISO":
+                return self.dob("%Y-%m-%d")
+            case "DOB_COMPACT":
+                return self.dob("%Y%m%d")
+            case "LASTNAME" | "NAME_CAPS" | "NAME_SLASH" | "NAME_HL7":
+                return self.name_layout(slot)
+            case "PHONE_E164":
+                return self.phone_e164()
+            case "IBAN_C":
+                v, source = self.iban()
+                return v.replace(" ", ""), source
             case "NATID":
                 return self.natid()
             case "PASSPORT":
@@ -350,6 +398,52 @@ class Locale:
                     continue
                 case "AMOUNT":
                     return str(r.randint(2, 999))
+                # ---- set 3's near misses and other unlabelled values
+                case "SKU":  # product, batch, part and seal codes
+                    v = r.choice((lambda: f.bothify("??-####-?").upper(),
+                                  lambda: f.numerify("SKU-#####"),
+                                  lambda: f.numerify("#####-###"),
+                                  lambda: f.bothify("??#####").upper(),
+                                  lambda: f.bothify("LOT ##??##").upper()))()
+                case "LUHN_BAD":  # 16 digits in groups of four that fail Luhn: no card
+                    d = ids._digits(r, 16)
+                    if ids.luhn_ok(d):
+                        continue
+                    v = " ".join(d[i:i + 4] for i in range(0, 16, 4))
+                case "IBAN_BAD":  # an IBAN layout whose check digits are wrong
+                    good, _ = ids.make_iban(r, r.choice(("DE", "FR", "NL", "ES", "IT", "GB")))
+                    v = good[:2] + f"{(int(good[2:4]) + r.randint(1, 90)) % 100:02d}" + good[4:]
+                    if ids.iban_ok(v):
+                        continue
+                    v = " ".join(ids.iban_groups(v)) if r.random() < 0.5 else v
+                case "VATNO":  # company VAT numbers (no person's identifier)
+                    v = r.choice((lambda: "DE" + ids._digits(r, 9),
+                                  lambda: "FR" + ids._digits(r, 11),
+                                  lambda: "IT" + ids._digits(r, 11),
+                                  lambda: "NL" + ids._digits(r, 9) + "B01",
+                                  lambda: "ATU" + ids._digits(r, 8),
+                                  lambda: "ESB" + ids._digits(r, 8),
+                                  lambda: "PL" + ids._digits(r, 10),
+                                  lambda: "DK" + ids._digits(r, 8),
+                                  lambda: "SE55" + ids._digits(r, 8) + "01"))()
+                case "FLIGHT":
+                    return (r.choice(("LH", "BA", "AF", "KL", "SK", "IB", "AZ", "LO", "TP", "TK",
+                                      "FR", "U2", "OS", "LX", "AY"))
+                            + r.choice((" ", "")) + str(r.randint(10, 9999)))
+                case "MASKED_CARD":
+                    tail = ids._digits(r, 4)
+                    return r.choice((f"**** **** **** {tail}", f"XXXX-XXXX-XXXX-{tail}",
+                                     f"•••• {tail}", f"************{tail}"))
+                case "DATE_COMPACT":
+                    return (date(2023, 1, 1) + timedelta(days=r.randrange(900))).strftime("%Y%m%d")
+                case "TSCOMPACT":  # HL7 / ICS timestamps
+                    d = (date(2023, 1, 1) + timedelta(days=r.randrange(900))).strftime("%Y%m%d")
+                    return f"{d}{r.randrange(24):02d}{r.randrange(60):02d}{r.randrange(60):02d}"
+                case "DISH" | "EPONYM":  # named after people or places (set 3's lists)
+                    import holdout_templates3
+
+                    return r.choice(holdout_templates3.DISHES if slot == "DISH"
+                                    else holdout_templates3.EPONYMS)
                 case _:
                     raise KeyError(slot)
             if not accidental(v):
@@ -382,6 +476,7 @@ def clean_set(seed: int, n: int, stats: Counter[str]) -> list[dict[str, object]]
     rows = []
     for loc in LOCALES:
         L = Locale(loc, seed, stats)
+        L.lang = LANG_OVERRIDE.get(loc, L.lang)
         english = [t for t in CLEAN if t[1] == "en"]
         local = [t for t in CLEAN if t[1] == L.lang and L.lang != "en"]
         negs = [t for t in NEGATIVE if t[1] in ("en", L.lang)]
@@ -451,15 +546,20 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100, help="clean sentences per locale")
     ap.add_argument("--k", type=int, default=5, help="evasion samples per kind and type")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--templates", type=int, choices=(1, 2), default=1,
-                    help="template set: 1 holdout_templates.py, 2 holdout_templates2.py")
+    ap.add_argument("--templates", type=int, choices=(1, 2, 3), default=1,
+                    help="template set: 1 holdout_templates.py, 2 holdout_templates2.py, "
+                    "3 holdout_templates3.py")
     args = ap.parse_args()
-    if args.templates == 2:  # set 2 replaces the templates and evasion contexts, nothing else
+    if args.templates != 1:  # sets 2 and 3 replace the templates and evasion contexts
         global CLEAN, NEGATIVE, EVASION_CONTEXTS, JSON_CONTEXT
-        import holdout_templates2 as t2
+        import importlib
 
-        CLEAN, NEGATIVE = t2.CLEAN, t2.NEGATIVE
-        EVASION_CONTEXTS, JSON_CONTEXT = t2.EVASION_CONTEXTS, t2.JSON_CONTEXT
+        tn = importlib.import_module(f"holdout_templates{args.templates}")
+        CLEAN, NEGATIVE = tn.CLEAN, tn.NEGATIVE
+        EVASION_CONTEXTS, JSON_CONTEXT = tn.EVASION_CONTEXTS, tn.JSON_CONTEXT
+        # set 3 also has templates in Slovak, Romanian and Croatian (LANGS)
+        LANG_OVERRIDE.update(getattr(tn, "LANGS", {}))
+        DOB_FORMATS_EXTRA.update(getattr(tn, "DOB_FORMATS", {}))
     stats: Counter[str] = Counter()
     rows = clean_set(args.seed, args.n, stats) + evasion_set(args.seed, args.k)
     for row in rows:  # every label must cover text

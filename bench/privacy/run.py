@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parents[1] / "src"))
 from dataset import Sample, build  # noqa: E402
 from filler import prose  # noqa: E402
 
-from homeport.privacy.entities import ADDRESS, NER_TYPES, PATTERN_TYPES  # noqa: E402
+from homeport.entities import ADDRESS, NER_TYPES, PATTERN_TYPES  # noqa: E402
 from homeport.privacy.ner import NerDetector  # noqa: E402
 from homeport.privacy.recognizers import PatternDetector  # noqa: E402
 from homeport.types import Finding  # noqa: E402

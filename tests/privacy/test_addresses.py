@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from homeport.entities import ADDRESS
 from homeport.privacy.addresses import find_address
-from homeport.privacy.entities import ADDRESS
 from homeport.privacy.recognizers import PatternDetector
 
 DETECTOR = PatternDetector()

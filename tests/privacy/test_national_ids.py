@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from homeport.privacy.entities import (
+from homeport.entities import (
     CA_SIN,
     DE_TAX_ID,
     DK_CPR,

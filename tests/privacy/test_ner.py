@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from homeport.entities import LOCATION, PERSON
 from homeport.privacy import names
 from homeport.privacy import ner as ner_module
-from homeport.privacy.entities import LOCATION, PERSON
 from homeport.privacy.ner import NerDetector, name_spans
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from homeport.privacy.entities import EMAIL, LOCATION, PERSON
+from homeport.entities import EMAIL, LOCATION, PERSON
 from homeport.privacy.pseudonymize import Pseudonymizer, StreamRestorer
 from homeport.types import Finding
 

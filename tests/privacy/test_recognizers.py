@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from homeport.privacy.entities import (
+from homeport.entities import (
     ADDRESS,
     API_KEY,
     CREDIT_CARD,

@@ -260,8 +260,8 @@ def _words_before(text: str, j: int) -> list[tuple[int, str]]:
     """Up to 7 words before text[j], nearest last, back to a line break or punctuation."""
     words: list[tuple[int, str]] = []
     parts = text[max(0, j - 60) : j].split(" ")
-    if j > 60:
-        parts = parts[1:]  # the first one may be cut in two
+    if j > 60 and (len(parts) > 1 or parts[0].isalpha()):
+        parts = parts[1:]  # the first one may be cut in two (a long token: where it breaks)
     for w in reversed(parts[-7:]):
         j -= len(w)
         cut = None if w.isalpha() else _BREAK.match(w)

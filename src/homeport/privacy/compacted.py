@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from homeport.entities import ES_DNI, ES_NIE, IT_FISCAL_CODE, SSN, UK_NINO
 from homeport.privacy.columns import header_above
-from homeport.privacy.entities import ES_DNI, ES_NIE, IT_FISCAL_CODE, SSN, UK_NINO
 from homeport.privacy.national_ids import (
     CF_CONTEXT,
     CF_SHAPE,
@@ -38,10 +38,12 @@ _CF_CANDIDATE = re.compile(
 _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2})?$")
 # Words for an identity number of any kind
 _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my|your|his|her"
-                      r"|their|the|uploaded|national|personal)[ _]id\b|identi(?:ty|fication|fier"
-                      r"|tät|dad|té)|personal (?:number|code)|citizen|\bausweis")
-_ID_HEADER = re.compile(r"national id|identi|personal|citizen|tax id|ausweis")  # not "id"
-_SSN_CTX = re.compile(r"\bssn\b|social security|\bss#")
+                      r"|their|the|uploaded)[ _]id\b|national ?id|personal ?id|identi(?:ty|fication"
+                      r"|fier|tät|dad|té)|personal ?(?:number|code|no\b|nr\b)|citizen|\bausweis")
+_ID_HEADER = re.compile(r"national|identi|personal|citizen|tax id|ausweis|\bid ?(?:number|no|nr)\b"
+                        r"|(?:swedish|danish|dutch|polish|german|french|indian|canadian) ?id\b"
+                        r"|pers\.? ?nr")  # not "id" alone
+_SSN_CTX = re.compile(r"\bssn\b|social security|\bss#|\bss\.? ?(?:no\b|nr\b|number|#)")
 _SCORE = 0.95
 _OTHER_NUMBER = re.compile(r"\d{3}")
 # Substrings of every word above and of identity column headers (cheap probes first)
@@ -53,6 +55,8 @@ _PROBES = ("ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "
 # The SSN among the identifiers of nine digits (no check digits; its word is required)
 _SSN_SPEC = Spec(SSN, bool, {}, _SSN_CTX)
 _AROUND = 50  # how far before and after the value the word that names it may stand
+_ANY_ID = re.compile("|".join(spec.context.pattern for specs in SPECS.values() for spec in specs))
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None = None) -> None:
@@ -163,3 +167,27 @@ def _lettered(text: str, window: str, digits: str, letter: str, start: int,
             prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV":
         return Finding(UK_NINO, before.start() if before else start, end, _SCORE)
     return None
+
+
+def id_column(name: str) -> bool:
+    """Whether a column or key name names an identity number ("national_id", "BSN", "pesel")."""
+    low = _camel_words(name)
+    return _ID_HEADER.search(low) is not None or _ANY_ID.search(low) is not None
+
+
+def id_cell(text: str, a: int, b: int, name: str, out: list[Finding]) -> None:
+    """text[a:b], the value of a column named `name` (an identity number), as a finding of the
+    type whose check digits it passes (the type the name names first)."""
+    compact = _SEPARATORS.sub("", text[a:b])
+    if not compact.isdigit():
+        return
+    low = _camel_words(name)
+    specs = [spec for spec in SPECS.get(len(compact), ()) if spec.valid(compact)]
+    specs.sort(key=lambda spec: spec.context.search(low) is None)
+    if specs:
+        out.append(Finding(specs[0].type, a, b, _SCORE))
+
+
+def _camel_words(name: str) -> str:
+    """"nationalIdNumber" -> "national id number"; "NHS_no" -> "nhs no"."""
+    return _CAMEL.sub(" ", name).replace("_", " ").lower()

@@ -9,7 +9,7 @@ import math
 import re
 from collections import Counter
 
-from homeport.privacy.entities import API_KEY
+from homeport.entities import API_KEY
 from homeport.types import Finding
 
 _PREFIXED = tuple[tuple[tuple[str, ...], re.Pattern[str], float], ...]

@@ -1,6 +1,6 @@
 """National identifiers of the UK, Canada, Germany, France, Spain, Italy, the Netherlands,
 Sweden, Denmark, Poland and India (check digits, formats, context words), passports and
-driving licences (context words).
+driving licences (context words: privacy.documents).
 
 One regex pass finds runs of six or more digits (joined by single " .-+") and digits right
 after a letter. A digit after six letters may start a codice fiscale; a run is checked for the
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
-from homeport.privacy.entities import (
+from homeport.entities import (
     CA_SIN,
     DE_TAX_ID,
     DK_CPR,
@@ -32,22 +32,26 @@ from homeport.privacy.entities import (
     IN_AADHAAR,
     IT_FISCAL_CODE,
     NL_BSN,
-    PASSPORT,
     PL_PESEL,
     SE_PERSONNUMMER,
     UK_NHS,
     UK_NINO,
 )
+from homeport.privacy.context_words import DATE
+from homeport.privacy.documents import DL_CONTEXT, find_documents
 from homeport.privacy.taken import Taken
 from homeport.privacy.validators import luhn_valid
 from homeport.types import Finding
 
-CONTEXT, STRONG, BARE, DOC = 0.97, 0.9, 0.8, 0.85
+CONTEXT, STRONG, BARE = 0.97, 0.9, 0.8
 # Runs of 6+ digits joined by single separators, and single digits right after a letter (the
 # birth year of a codice fiscale); scanning for [0-9] first keeps the pass fast.
 _RUN = re.compile(r"[0-9](?:(?:[ .\-+]?[0-9]){5,}|(?<=[A-Za-z][0-9]))")
 _DIGITS = re.compile(r"[0-9]+")
 _WINDOW = 40  # context words are looked for this far before a candidate
+_FAR = 72  # and this far, with no other number between word and value
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"[0-9]")
 
 # -- checksums ----------------------------------------------------------------------------------
 
@@ -181,7 +185,8 @@ class Spec(NamedTuple):
     context: re.Pattern[str]
 
 
-_SE_CTX = re.compile(r"personn(?:umme)?r|person[ \-]?nr|samordningsnummer|personal identity n")
+_SE_CTX = re.compile(r"personn(?:umme)?r|person[ \-]?nr|samordningsnummer|personal identity n"
+                     r"|pers\.? ?nr|\bpnr\b|swedish (?:id|personal)")
 SPECS: dict[int, tuple[Spec, ...]] = {
     9: (
         Spec(CA_SIN, luhn_valid, {"3 3 3": BARE, "3-3-3": BARE},  # below a valid phone (0.9)
@@ -194,14 +199,16 @@ SPECS: dict[int, tuple[Spec, ...]] = {
               {"6-4": CONTEXT, "6+4": CONTEXT, "6 4": STRONG},  # compact: context only
               _SE_CTX),
         Spec(UK_NHS, nhs_valid, {"3 3 4": BARE},  # below a valid phone number (0.9)
-              re.compile(r"\bnhs\b|health service|health and care number")),
+              re.compile(r"\bnhs|health service|health and care number")),
         Spec(DK_CPR, cpr_valid, {"6-4": STRONG + 0.02},  # a dashed date + 4: above a phone
-              re.compile(r"\bcpr\b|cpr-|personnummer")),
+              re.compile(r"\bcpr|personnummer|personnr|pers\.? ?nr|person[ \-]nr"
+                         r"|danish (?:id|personal)")),
     ),
     11: (
         Spec(PL_PESEL, pesel_valid, {"11": STRONG}, re.compile(r"pesel")),
         Spec(DE_TAX_ID, steuer_id_valid, {"2 3 3 3": CONTEXT, "11": BARE},
-              re.compile(r"steuer|\bid-?nr|\btin\b|tax[ \-]?id|tax identification|identifikat")),
+              re.compile(r"steuer|\bid-?nr|idnr|\btin\b|tax[ \-]?id|tax identification"
+                         r"|identifikat")),
     ),
     12: (
         Spec(SE_PERSONNUMMER, personnummer_valid, {"8-4": CONTEXT, "8+4": CONTEXT, "12": STRONG},
@@ -212,7 +219,8 @@ SPECS: dict[int, tuple[Spec, ...]] = {
     15: (
         Spec(FR_NIR, nir_valid, {"1 2 2 2 3 3 2": CONTEXT, "1 2 2 3 2 3 2": CONTEXT,
                                   "13 2": CONTEXT, "15": STRONG},
-              re.compile(r"s[ée]curit[ée] sociale|\bs[ée]cu\b|\bnir\b|insee|social secur|vitale")),
+              re.compile(r"s[ée]curit[ée] sociale|\bs[ée]cu\b|\bnir\b|insee|social secur|vitale"
+                         r"|n° ?ss\b|\bnss\b")),
     ),
 }
 _ANY_CTX = re.compile("|".join(spec.context.pattern for specs in SPECS.values()
@@ -220,7 +228,6 @@ _ANY_CTX = re.compile("|".join(spec.context.pattern for specs in SPECS.values()
 NINO_CONTEXT = re.compile(r"national insurance|\bni\b|\bnino\b")
 ES_CONTEXT = re.compile(r"\bdni\b|\bnif\b|\bnie\b|documento nacional|identidad|extranjer")
 CF_CONTEXT = re.compile(r"codice fiscale|\bc\.?f\b|fiscal code|tax code")
-_DL_CTX = re.compile(r"licen[cs]e|\bdl\b|f[üu]e?hrerschein|permis|conducir|patente|rijbewijs|jazdy")
 # Words that make a number some other kind of number (or a document number, found below).
 OTHER_NUMBER_WORDS = re.compile(
     r"\b(?:order|invoice|ref|reference|tracking|ticket|case|serial|sku|isbn|imei|transaction"
@@ -255,7 +262,7 @@ def find_national_ids(text: str, low: str, out: list[Finding], taken: Taken | No
         elif e - s >= 9 or (_alpha(text, s - 1) or _alpha(text, s - 2) or _alpha(text, e)
                             or _alpha(text, e + 1)):
             _run(text, low, s, e, out)  # nine digits, or six to eight and a letter type
-    _documents(text, low, out)
+    find_documents(text, low, out)
 
 
 def _codice(text: str, low: str, s: int, out: list[Finding]) -> None:
@@ -277,16 +284,22 @@ def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
     if (after.isalpha() or (after in " -" and _alpha(text, e + 1))) and (
             _letter_tailed(text, low, s, e, out)):
         return
-    # digit-only types: the run must stand alone ("ID123", "v1.2", "abc-123" are not IDs)
-    if before.isalnum() or before == "_" or (before in "-./" and _alnum(text, s - 2)):
-        return
-    if after.isalnum() or after == "_" or (after in "-./" and _alnum(text, e + 1)):
-        return
+    # digit-only types: the run must stand alone ("ID123", "v1.2", "abc-123" are not IDs), or
+    # a part of it set apart by a space ("23/06/2013 6880 6289 1089")
+    left = not (before.isalnum() or before == "_" or (before in "-./" and _alnum(text, s - 2)))
+    right = not (after.isalnum() or after == "_" or (after in "-./" and _alnum(text, e + 1)))
     groups = [g.span() for g in _DIGITS.finditer(text, s, e)]
-    n = sum(b - a for a, b in groups)
-    if n < 9 or (n in SPECS and _window(text, low, groups, n, False, out)):
+    if not (left and right):
+        if left or right:
+            _spaced_part(text, low, groups, out, left, right)
         return
-    if len(groups) == 1 or not _ANY_CTX.search(low, max(0, s - _WINDOW), s):
+    n = sum(b - a for a, b in groups)
+    if n < 9 or (n in SPECS and _window(text, low, groups, n, False, out, s)):
+        return
+    if len(groups) == 1:
+        return
+    if not _ANY_CTX.search(low, max(0, s - _WINDOW), s):
+        _spaced_part(text, low, groups, out, True, True)
         return
     # a part of the run ("SIN: 12 046 454 286"): windows of whole groups, after a context word
     i = 0
@@ -295,16 +308,48 @@ def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
         while j < len(groups) and total + groups[j][1] - groups[j][0] <= 15:
             total += groups[j][1] - groups[j][0]
             if total in SPECS and (i, j) != (0, len(groups) - 1) and _window(
-                    text, low, groups[i : j + 1], total, True, out):
+                    text, low, groups[i : j + 1], total, True, out, s):
                 i = j
                 break
             j += 1
         i += 1
 
 
+def _spaced_part(text: str, low: str, groups: list[tuple[int, int]], out: list[Finding],
+                 left: bool, right: bool) -> None:
+    """An identifier right after (or before) another number, set apart by a space ("born
+    1939-08-05 716 848 809"): the groups at either end of the run (the end that stands alone),
+    in the type's own grouping (scored as on their own, words before them included)."""
+    last = len(groups) - 1
+    windows = [(i, last) for i in range(last, 0, -1) if right and text[groups[i][0] - 1] == " "]
+    windows += [(0, j) for j in range(last - 1, -1, -1) if left and text[groups[j][1]] == " "]
+    for i, j in windows:
+        total = sum(b - a for a, b in groups[i : j + 1])
+        if total in SPECS and _apart(text, groups, i, j) and _window(
+                text, low, groups[i : j + 1], total, False, out, groups[0][0]):
+            return
+
+
+def _apart(text: str, groups: list[tuple[int, int]], i: int, j: int) -> bool:
+    """Whether groups i..j are a value of their own: one group, or grouped otherwise than by
+    the space that sets them apart, or next to a date ("12 716 848 809" may be one number)."""
+    inner = {text[groups[k][1] : groups[k + 1][0]] for k in range(i, j)}
+    if not inner or inner != {" "}:
+        return True
+    if i > 0:
+        a, b = text.rfind(" ", 0, groups[i - 1][1]) + 1, groups[i - 1][1]
+    else:
+        a = groups[j + 1][0]
+        b = text.find(" ", a)
+        b = len(text) if b == -1 else b
+    token = text[a:b].rstrip(",.;")
+    return DATE.fullmatch(token) is not None or _YEAR.fullmatch(token) is not None
+
+
 def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bool,
-            out: list[Finding]) -> bool:
-    """Check one window of digit groups against the types of its length; True if found."""
+            out: list[Finding], run: int) -> bool:
+    """Check one window of digit groups (of the run starting at `run`) against the types of its
+    length; True if found."""
     a, b = groups[0][0], groups[-1][1]
     digits = "".join(text[x:y] for x, y in groups)
     shape = str(n) if len(groups) == 1 else "".join(
@@ -315,7 +360,7 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
     for spec in SPECS[n]:
         if not spec.valid(digits):
             continue
-        if spec.context.search(low, lo, a):
+        if _named(spec.context, low, lo, a, run) or _far_context(spec.context, low, a):
             score = CONTEXT + 0.001  # the type named before it wins a tie
         else:
             score = 0.0 if part else spec.shapes.get(shape, 0.0)
@@ -335,6 +380,20 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
         return False
     out.append(Finding(best[1], a, b, min(best[0], CONTEXT)))
     return True
+
+
+def _named(context: re.Pattern[str], low: str, lo: int, a: int, run: int) -> bool:
+    """A context word in low[lo:a] with no other number between it and the value's run
+    ("Pers.nr: 600210-2934, mobil: 08-061 603 26" names the first number only)."""
+    ends = [m.end() for m in context.finditer(low, lo, a)]
+    return bool(ends) and _DIGIT.search(low, ends[-1], max(ends[-1], min(run, a))) is None
+
+
+def _far_context(context: re.Pattern[str], low: str, a: int) -> bool:
+    """A context word further back ("the NHS number exactly as printed on the card: ..."),
+    with no other number between it and the value."""
+    ends = [m.end() for m in context.finditer(low, max(0, a - _FAR), max(0, a - _WINDOW + 12))]
+    return bool(ends) and _DIGIT.search(low, ends[-1], a) is None
 
 
 def _letter_led(text: str, low: str, s: int, e: int, out: list[Finding]) -> bool:
@@ -357,7 +416,7 @@ def _letter_led(text: str, low: str, s: int, e: int, out: list[Finding]) -> bool
             if m and not _alnum(text, start - 1):
                 month, day = int(m.group()[6:8]) % 50, int(m.group()[8:10])
                 if 1 <= month <= 12 and 1 <= day <= 31:
-                    _add(out, DRIVER_LICENSE, start, m.end(), STRONG, _DL_CTX, low)
+                    _add(out, DRIVER_LICENSE, start, m.end(), STRONG, DL_CONTEXT, low)
                     return True
     return False
 
@@ -385,67 +444,6 @@ def _add(out: list[Finding], kind: str, start: int, end: int, score: float,
         score = CONTEXT
     if score:
         out.append(Finding(kind, start, end, score))
-
-
-# -- passports and driving licences: keyword, then a 6-12 character token ----------------------
-
-# (probe, type, the keyword at the probe, words one of which must be in the 12 characters before)
-_DOC_WORDS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
-    (probe, kind, re.compile(rx), needs) for probe, kind, rx, needs in (
-        ("pas", PASSPORT,
-         r"(?:pass(?:port|eport|aporto|nummer|nr)?s?|pasaporte|paspoort\w*|paszport\w*)\b", ()),
-        ("licen", DRIVER_LICENSE, r"licen[cs]es?\b", ("driv",)),
-        ("dl", DRIVER_LICENSE, r"dl\b", ()),
-        ("hrerschein", DRIVER_LICENSE, r"hrerschein\w*", ()),
-        ("condu", DRIVER_LICENSE, r"condu(?:ire|cir)\b", ("permis", "carnet")),
-        ("patente", DRIVER_LICENSE, r"patente(?: di guida)?\b", ()),
-        ("rijbewijs", DRIVER_LICENSE, r"rijbewijs\w*", ()),
-        ("jazdy", DRIVER_LICENSE, r"jazdy\b", ()),
-        ("kort", DRIVER_LICENSE, r"kort\w*", ("kör", "køre")),
-    )
-)
-_BOUNDED = frozenset(("pas", "dl", "licen"))  # must start a word ("reisepass" aside)
-# "licence" without "driving", and German "Pass", count only as "licence number", "Pass-Nr."
-_NUMBER_WORD = re.compile(r"[\s\-]?(?:n(?:umber|ummer|o|r)\b|#|:)")
-_FILLER = (r"(?:number|num|nummer|numéro|numero|número|numer|nr|no|n°|n|id|is|was|of|the|my|de|du"
-           r"|del|di|van|ist|est|es|è|är|er)")
-_DOC_VALUE = re.compile(
-    rf"(?:[\s:#.\-=]*{_FILLER}(?!\w))*[\s:#.\-=(]*"
-    r"([a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){5,19})(?![\w\-]|\.\w)")
-_DATE_LIKE = re.compile(r"\d{1,4}-\d{1,2}-\d{1,4}")
-
-
-def _documents(text: str, low: str, out: list[Finding]) -> None:
-    seen: set[int] = set()
-    for probe, kind, rx, needs in _DOC_WORDS:
-        i = low.find(probe)
-        while i != -1:
-            k = rx.match(low, i)
-            if k and _keyword_ok(low, probe, i, k.end(), needs):
-                v = _DOC_VALUE.match(low, k.end())
-                if v and v.start(1) not in seen and _doc_token(v.group(1), kind):
-                    seen.add(v.start(1))
-                    out.append(Finding(kind, v.start(1), v.end(1), DOC))
-            i = low.find(probe, i + len(probe))
-
-
-def _keyword_ok(low: str, probe: str, i: int, end: int, needs: tuple[str, ...]) -> bool:
-    if probe in _BOUNDED and i and low[i - 1].isalpha() and not low.endswith("reise", 0, i):
-        return False
-    if needs and any(w in low[max(0, i - 12) : i] for w in needs):
-        return True
-    if probe == "licen" or (probe == "pas" and end - i == 4):  # "licence", German "Pass"
-        return _NUMBER_WORD.match(low, end) is not None
-    return not needs
-
-
-def _doc_token(token: str, kind: str) -> bool:
-    alnum = token.replace("-", "")
-    if sum(c.isdigit() for c in alnum) < 2 or _DATE_LIKE.fullmatch(token):
-        return False
-    if kind == PASSPORT:
-        return "-" not in token and 6 <= len(alnum) <= 12
-    return 6 <= len(alnum) <= 16
 
 
 def _alnum(text: str, i: int) -> bool:

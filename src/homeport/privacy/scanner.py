@@ -18,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from homeport.privacy.entities import CREDIT_CARD, IBAN, NATIONAL_ID_TYPES, SSN
+from homeport.entities import CREDIT_CARD, IBAN, NATIONAL_ID_TYPES, SSN
+from homeport.privacy.scan_cache import ScanCache
 from homeport.privacy.validators import ssn_valid
 from homeport.settings import PrivacyConfig
 from homeport.types import ChatRequest, Finding, Message, Sensitivity
@@ -85,38 +86,61 @@ class Scanner:
 
         self.levels = cfg.levels()
         self.patterns = PatternDetector(cfg.phone_regions)
+        self.cache = ScanCache(cfg.scan_cache_texts)  # pattern findings, and seams
+        self.ner_cache = ScanCache(cfg.scan_cache_texts)
         self._ner: Any = None
         self._ner_lock = threading.Lock()
+        self._ner_closed = False
 
     def scan_text(self, text: str, ner: bool = False) -> list[Finding]:
         return self.scan_texts([text], ner)[0]
 
     def scan_texts(self, texts: list[str], ner: bool = False) -> list[list[Finding]]:
-        """Findings per text. The texts are scanned joined, one per line, as a model reads
-        them, so a value split across two of them is still found (in both)."""
+        """Findings per text, as a model reads the texts: one per line. Short requests are read
+        joined; longer ones text by text (remembered by content: resent history and a shared
+        system prompt cost nothing) and seam by seam (SEAM characters each side of each join),
+        so a value split across two texts, or named by a word at the end of the one before, is
+        still found."""
         if not self.cfg.enabled:
             return [[] for _ in texts]
-        if len(texts) == 1:
-            found = [self.patterns.detect(texts[0])]
-        else:
+        if len(texts) == 1 or sum(map(len, texts)) <= JOINED_CHARS:  # one read is cheaper
             found = split_findings(self.patterns.detect("\n".join(texts)), texts)
+        else:
+            found = [self.cache.findings(t, self.patterns.detect) for t in texts]
+            self._seams(texts, found)
+        if len(texts) > 1:
             self._split_numbers(texts, found)
         for fs, text in zip(found, texts, strict=True):
             if text.isascii() and text.isdigit():
                 fs.extend(number_findings(text))
         if ner:
-            detector = self.ner()
-            found = [merge(fs, detector.detect(t)) for fs, t in zip(found, texts, strict=True)]
+            found = [merge(fs, self.ner_findings(t)) for fs, t in zip(found, texts, strict=True)]
         return found
+
+    def _seams(self, texts: list[str], found: list[list[Finding]]) -> None:
+        """Add what the end of each text and the start of the next show read together."""
+        for i in range(len(texts) - 1):
+            a, b = texts[i][-SEAM:], texts[i + 1][:SEAM]
+            joined = f"{a}\n{b}"
+            cut, clipped_a, clipped_b = len(a), len(texts[i]) > SEAM, len(texts[i + 1]) > SEAM
+            for f in self.cache.findings(joined, self.patterns.detect):
+                if (clipped_a and f.start == 0) or (clipped_b and f.end == len(joined)):
+                    continue  # may be a piece of a longer value cut by the window
+                shift = len(texts[i]) - cut
+                for j, start, end in ((i, f.start + shift, min(f.end, cut) + shift),
+                                      (i + 1, max(f.start - cut - 1, 0), f.end - cut - 1)):
+                    if end > start and not _covered(found[j], f.type, start, end):
+                        found[j].append(Finding(f.type, start, end, f.score))
 
     def _split_numbers(self, texts: list[str], found: list[list[Finding]]) -> None:
         """A number that ends one text and one that starts a later text, read as one (a card
         sent in two messages with a reply between them)."""
-        ends = [(i, m) for i, t in enumerate(texts) if (m := _TRAILING_NUMBER.search(t))]
+        ends = [(i, m, len(t) - len(last)) for i, t in enumerate(texts)
+                if (m := _TRAILING_NUMBER.search(last := t[-_SPLIT_TAIL:]))]
         starts = [(i, m) for i, t in enumerate(texts) if (m := _LEADING_NUMBER.match(t))]
-        for i, tail in ends[:_MAX_SPLIT]:
+        for i, tail, offset in ends[:_MAX_SPLIT]:
             for j, head in starts[:_MAX_SPLIT]:
-                if j <= i + 1:  # neighbours: the joined scan read them together
+                if j <= i + 1:  # neighbours: their seam was read together
                     continue
                 digits = _count_digits(tail.group(1)) + _count_digits(head.group(1))
                 if not _SPLIT_DIGITS[0] <= digits <= _SPLIT_DIGITS[1]:
@@ -125,8 +149,8 @@ class Scanner:
                 cut = len(tail.group(1))
                 for f in self.patterns.detect(joined):
                     if f.start < cut < f.end and f.type in _SPLIT_TYPES:
-                        found[i].append(Finding(f.type, tail.start(1) + f.start,
-                                                tail.end(1), f.score))
+                        found[i].append(Finding(f.type, offset + tail.start(1) + f.start,
+                                                offset + tail.end(1), f.score))
                         found[j].append(Finding(f.type, head.start(1),
                                                 head.start(1) + f.end - cut - 1, f.score))
 
@@ -144,19 +168,32 @@ class Scanner:
         texts `c` was classified from, maskable then opaque."""
         if c.ner_done or not self.cfg.enabled:
             return c
-        ner = self.ner()
-        return c.with_findings([merge(fs, ner.detect(t)) for fs, t in zip(c.findings, texts,
-                                                                         strict=True)], True)
+        return c.with_findings([merge(fs, self.ner_findings(t))
+                                for fs, t in zip(c.findings, texts, strict=True)], True)
+
+    def ner_findings(self, text: str) -> list[Finding]:
+        """NER's findings in `text` (blocking), remembered by content."""
+        return self.ner_cache.findings(text, self.ner().detect)
 
     def ner(self) -> Any:
+        """The NerDetector, loaded on first use (`privacy.ner_workers` processes, or none)."""
         with self._ner_lock:
             if self._ner is None:
                 from homeport.privacy.ner import NerDetector
 
-                detector = NerDetector(self.cfg.ner_model)
+                detector = NerDetector(self.cfg.ner_model, self.cfg.ner_workers)
+                if self._ner_closed:
+                    detector.close()  # a closed scanner starts nothing: detecting raises
                 detector.load()
                 self._ner = detector
             return self._ner
+
+    def close(self) -> None:
+        """Stop NER's thread or worker processes (what is queued finishes first)."""
+        with self._ner_lock:
+            self._ner_closed = True
+            if self._ner is not None:
+                self._ner.close()
 
 
 def merge(patterns: list[Finding], ner: Iterable[Finding]) -> list[Finding]:
@@ -173,7 +210,14 @@ _TRAILING_NUMBER = re.compile(r"(?<![0-9])([0-9][0-9 .\-/]*[0-9]|[0-9])[^\w]*$")
 _LEADING_NUMBER = re.compile(r"[^\w]*([0-9][0-9 .\-/]*[0-9]|[0-9])(?![0-9])")
 _SPLIT_TYPES = frozenset((CREDIT_CARD, IBAN, SSN, *NATIONAL_ID_TYPES))
 _MAX_SPLIT = 20
+_SPLIT_TAIL = 80  # a number that ends a text is looked for in its last characters
+SEAM = 200  # characters of each side of a seam between two texts read together
+JOINED_CHARS = 1000  # requests up to this long are read in one piece, not text by text
 _SPLIT_DIGITS = (9, 34)  # an SSN's nine digits to an IBAN's 34 characters
+
+
+def _covered(found: list[Finding], type_: str, start: int, end: int) -> bool:
+    return any(f.type == type_ and f.start <= start and f.end >= end for f in found)
 
 
 def _count_digits(text: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from homeport.privacy.entities import API_KEY, CREDIT_CARD, EMAIL, IBAN
+from homeport.entities import API_KEY, CREDIT_CARD, EMAIL, IBAN
 from homeport.types import Finding
 
 _CERTAIN = frozenset((CREDIT_CARD, IBAN, API_KEY, EMAIL))

@@ -63,8 +63,12 @@ def ssn_valid(area: str, group: str, serial: str) -> bool:
 
 def plausible_date(text: str) -> bool:
     """Whether a date as matched by the detector's date pattern has a real day and month."""
+    if len(text) == 8 and text.isdigit():  # 19840302
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     nums = [int(n) for n in re.findall(r"\d+", text)]
     if any(c.isalpha() for c in text):  # a month's name (the date pattern matched one)
+        if len(nums) == 2 and nums[0] > 31:  # year first: "1984. március 3."
+            nums.reverse()
         day, year = nums[0], nums[-1]
         return len(nums) == 2 and 1 <= day <= 31 and (year < 100 or 1900 <= year <= 2100)
     if len(nums) != 3:
