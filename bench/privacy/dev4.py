@@ -3,6 +3,7 @@
     .venv/bin/python bench/privacy/dev4.py                 # 32 locales x 60 sentences, ~1 min
     .venv/bin/python bench/privacy/dev4.py --n 20 --show 40 --types MRN,DATE_OF_BIRTH
     .venv/bin/python bench/privacy/dev4.py --by-template   # recall per template
+    .venv/bin/python bench/privacy/dev4.py --part b        # the second batch only
 
 The templates (dev4_templates.py, dev4_templates_local.py) were written for this set, without
 reading the held-out templates; values come from Faker and Mimesis through holdout_gen.py's
@@ -50,7 +51,7 @@ TYPES = ("EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "SSN", "IP", "API_KEY", "MRN",
 
 # ------------------------------------------------------------------ generator (own process)
 
-def _generate(seed: int, n: int, out: Path) -> None:
+def _generate(seed: int, n: int, out: Path, part: str) -> None:
     sys.path.insert(0, str(HERE))
     # holdout_gen imports the held-out templates at module level: a stub keeps them unloaded
     stub = types.ModuleType("holdout_templates")
@@ -59,6 +60,8 @@ def _generate(seed: int, n: int, out: Path) -> None:
     stub.ID_LABELS, stub.JSON_CONTEXT, stub.JSON_KEYS = {}, "", {}  # type: ignore[attr-defined]
     sys.modules["holdout_templates"] = stub
     import dev4_templates as en
+    import dev4_templates_b as part_b
+    import dev4_templates_c as part_c
     import dev4_templates_local as local
     import holdout_gen as hg
     import holdout_ids as ids
@@ -123,15 +126,21 @@ def _generate(seed: int, n: int, out: Path) -> None:
             out.append(template[pos:])
             return "".join(out), spans
 
-    clean = en.CLEAN + local.CLEAN
-    negative = en.NEGATIVE + local.NEGATIVE
+    clean, negative = [], []
+    if part in ("a", "all"):
+        clean, negative = en.CLEAN + local.CLEAN, en.NEGATIVE + local.NEGATIVE
+    if part in ("b", "all"):
+        clean, negative = clean + part_b.CLEAN, negative + part_b.NEGATIVE
+    if part in ("c", "all"):
+        clean, negative = clean + part_c.CLEAN, negative + part_c.NEGATIVE
     stats: Counter[str] = Counter()
     rows = []
     for loc in hg.LOCALES:
         L = Dev4Locale(loc, seed, stats)
         L.lang = LANG.get(loc, L.lang)
-        english = [t for t in clean if t[1] == "en"]
-        own = [t for t in clean if t[1] == L.lang and L.lang != "en"]
+        usable = [t for t in clean if "[[NATID" not in t[2] or L.id_types]
+        english = [t for t in usable if t[1] == "en"]
+        own = [t for t in usable if t[1] == L.lang and L.lang != "en"]
         negs = [t for t in negative if t[1] in ("en", L.lang)]
         for i in range(n):
             if i % 5 == 4:
@@ -139,11 +148,7 @@ def _generate(seed: int, n: int, out: Path) -> None:
             elif L.id_types and i % 5 in (1, 2):
                 tid, lang, text = L.r.choice([t for t in english + own if "[[NATID" in t[2]])
             else:
-                pool = own if own and L.r.random() < 0.6 else english
-                while True:
-                    tid, lang, text = L.r.choice(pool)
-                    if "[[NATID" not in text or L.id_types:
-                        break
+                tid, lang, text = L.r.choice(own if own and L.r.random() < 0.6 else english)
             L.id_type = L.r.choice(L.id_types) if L.id_types else ""
             L.local_template = lang != "en"
             try:
@@ -161,10 +166,10 @@ def _generate(seed: int, n: int, out: Path) -> None:
 
 # ------------------------------------------------------------------ runner
 
-def generate(seed: int, n: int, out: Path) -> list[dict[str, Any]]:
+def generate(seed: int, n: int, out: Path, part: str) -> list[dict[str, Any]]:
     env = {**os.environ, "PYTHONPATH": str(VENV), "PYTHONHASHSEED": "0"}
     subprocess.run([sys.executable, __file__, "--gen", "--seed", str(seed), "--n", str(n),
-                    "--out", str(out)], check=True, env=env)
+                    "--out", str(out), "--part", part], check=True, env=env)
     lines = out.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines[:-1]]
 
@@ -206,11 +211,14 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print this many misses/false positives")
     ap.add_argument("--types", default="", help="only show these types (comma-separated)")
     ap.add_argument("--by-template", action="store_true")
+    ap.add_argument("--part", choices=("a", "b", "c", "all"), default="all",
+                    help="template batch: a (dev4_templates.py, dev4_templates_local.py), "
+                    "b (dev4_templates_b.py), c (dev4_templates_c.py), all")
     ap.add_argument("--template", default="", help="only show misses of templates starting so")
     ap.add_argument("--no-ner", action="store_true", help="patterns only (PERSON/LOCATION off)")
     args = ap.parse_args()
     if args.gen:
-        _generate(args.seed, args.n, Path(args.out))
+        _generate(args.seed, args.n, Path(args.out), args.part)
         return
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(HERE))
@@ -220,7 +228,7 @@ def main() -> None:
     from homeport.settings import PrivacyConfig
 
     RESULTS.mkdir(exist_ok=True)
-    rows = generate(args.seed, args.n, Path(args.out))
+    rows = generate(args.seed, args.n, Path(args.out), args.part)
     scanner = Scanner(PrivacyConfig())
     t0 = time.perf_counter()
     preds = [[(f.start, f.end, f.type) for f in scanner.scan_text(r["text"], ner=not args.no_ner)]

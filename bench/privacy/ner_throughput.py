@@ -19,7 +19,8 @@ second. RSS: this process plus its children, at the end of the cell (MiB).
 Configs: `lock` emulates the code before batching (spaCy called one text at a time behind a
 lock, post-processing in the callers' threads); `batch` is `ner_workers: 0` (one thread
 owns spaCy and runs what callers queued together with `nlp.pipe`); `poolN` is
-`ner_workers: N` (N spaCy processes). `--check` (round 1) also compares every config's
+`ner_workers: N` (N spaCy processes; `poolNx1`: the same, each text sent on its own,
+unbatched). `--check` (round 1) also compares every config's
 findings on the same texts, called concurrently, with `lock`'s. Results go to
 bench/privacy/results/ner_throughput.json (git-ignored).
 """
@@ -104,12 +105,15 @@ def scanner_for(config: str) -> Any:
 
     if config == "current":  # whatever the checked-out code does by default
         return Scanner(PrivacyConfig(scan_cache_texts=0))
-    workers = int(config[4:]) if config.startswith("pool") else 0
+    pool, _, most = config.removeprefix("pool").partition("x")
+    workers = int(pool) if config.startswith("pool") else 0
     scanner = Scanner(PrivacyConfig(scan_cache_texts=0, ner_workers=workers))
     if config == "lock":
         detector = scanner.ner()
         detector._engine.close()
         detector._engine = _LockedSpacy(detector._nlp)
+    elif most:  # poolNxM: batches of at most M texts (x1: each text on its own)
+        scanner.ner()._pool.batcher.max_items = int(most)
     return scanner
 
 
@@ -229,6 +233,36 @@ def run_one(config: str, seconds: dict[str, float], check: bool) -> dict[str, An
     return out
 
 
+def interleaved(configs: list[str], seconds: dict[str, float],
+                rounds: int) -> list[dict[str, Any]]:
+    """Every config loaded in this process; each cell (workload, c) run for each config in
+    turn, in a rotated order, `rounds` times: configs seconds apart see the same load."""
+    scanners = {}
+    runs = []
+    for config in configs:
+        t0 = time.perf_counter()
+        scanners[config] = scanner_for(config)
+        scanners[config].ner()
+        runs.append({"config": config, "load_s": time.perf_counter() - t0, "cells": [],
+                     "rss_idle_mib": 0.0, "pss_idle_mib": 0.0, "close_s": 0.0,
+                     "cpus": os.cpu_count()})
+        for i in range(8):
+            scanners[config].ner_findings(text("short", 10**8 + i))
+    first = 0
+    for r in range(rounds):
+        for workload, secs in seconds.items():
+            for c in LEVELS:
+                k = (r + c) % len(configs)
+                for run in runs[k:] + runs[:k]:
+                    run["cells"].append(cell(scanners[run["config"]], workload, c, secs,
+                                             first))
+                    first += 10**5
+        print(f"round {r + 1}: load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    for scanner in scanners.values():
+        scanner.close()
+    return runs
+
+
 # ---------------------------------------------------------------- rounds, in the parent
 
 
@@ -241,6 +275,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1 round, 2 s / 4 s cells")
     ap.add_argument("--check", action="store_true", help="compare findings (round 1)")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--interleaved", action="store_true",
+                    help="every config in this one process, alternating cell by cell")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.quick:
@@ -250,6 +286,12 @@ def main() -> None:
         print(json.dumps(run_one(args.one, seconds, args.check)))
         return
     configs = args.configs.split(",")
+    if args.interleaved:
+        runs = interleaved(configs, seconds, args.rounds)
+        report(runs, configs)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"runs": runs}, indent=1))
+        return
     runs: list[dict[str, Any]] = []
     for r in range(args.rounds):
         order = configs[r % len(configs):] + configs[: r % len(configs)]
@@ -278,8 +320,9 @@ def report(runs: list[dict[str, Any]], configs: list[str]) -> None:
     loads = [x["load1"] for r in runs for x in r["cells"]]
     print(f"{len(runs)} runs; load average (1 min) during cells: median {med(loads):.2f}, "
           f"range {min(loads):.2f}-{max(loads):.2f}; {runs[0]['cpus']} CPUs\n")
-    print("| config | workload | c | texts/s | p50 ms | p99 ms | cores | RSS MiB | PSS MiB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| config | workload | c | texts/s | p50 ms | p99 ms | cores | CPU ms/text | RSS MiB "
+          "| PSS MiB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for workload in WORKLOADS:
         for c in LEVELS:
             for config in configs:
@@ -292,6 +335,7 @@ def report(runs: list[dict[str, Any]], configs: list[str]) -> None:
                       f"{med(x['p50_ms'] for x in cells):.1f} | "
                       f"{med(x['p99_ms'] for x in cells):.1f} | "
                       f"{med(x['cores'] for x in cells):.2f} | "
+                      f"{med(1000 * x['cores'] / x['texts_s'] for x in cells):.1f} | "
                       f"{med(x['rss_mib'] for x in cells):.0f} | "
                       f"{med(x['pss_mib'] for x in cells):.0f} |")
     print("\n| config | model load s | idle RSS MiB | idle PSS MiB | close s | findings |")

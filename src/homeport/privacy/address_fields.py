@@ -16,26 +16,30 @@ from homeport.privacy.columns import cells_below
 from homeport.types import Finding
 
 SCORE = 0.74  # below the number-led reader (0.75), whose spans are exact where it finds one
-# Substrings of every label and phrase below, probed before any regex runs
-_PROBES = ("ddr", "adres", "anschrift", "wohn", "direcci", "domicil", "indiriz", "morada",
-           "endere", "lakc", "bydli", "osoite", "resid", "lives", "living", "bor ", "mieszk",
-           "box", "deliver", "postal", "postf", "postbok", "demeur", "stanuj", "živi", "lakik",
-           "ship to", "send to", "ikamet", "prebiv")
+# Substrings of the labels and phrases below: each is looked for, and the regexes are tried
+# only at the start of the words that hold one (a regex over the whole text costs far more)
+_PROBES = ("dres", "addr", "anschrift", "wohn", "direcci", "domicil", "indiriz", "morada",
+           "endere", "lak", "bydl", "osoite", "ikamet", "prebiva", "resid", "post", "liv",
+           "bor ", "mieszk", "demeur", "deliver", "late of", "box", "apartado")
+_STREET_PROBES = ("rue ", "chemin ", "avenue ", "boulevard ")
 _WORDS = (r"address|addr|adres(?:se|sen|a|ă|i)?|adressen?|anschrift|wohnanschrift|wohnadresse"
           r"|wohnort|direcci[óo]n|domicilio|indirizzo|morada|endere[çc]o|lakc[íi]m|bydli[šs]t[ěe]"
           r"|bydlisko|bostadsadress|postadress|hemadress|osoite|kotiosoite|ikametgah|adresi"
           r"|prebivali[šs]te|residenza|residence|postal")
 _LABEL = re.compile(
-    r"(?<![\w@.\-])(?:(?:home|postal|mailing|street|billing|shipping|residential|current"
+    r"(?<![^\W\d_@.])(?i:(?:(?:home|postal|mailing|street|billing|shipping|residential|current"
     r"|permanent|correspondence|delivery|private|patient)[ _\-]?)?"
     rf"(?:{_WORDS})(?:[ _](?:zamieszkania|bydliště|do korespondencji|stanovanja|di residenza"
-    r"|de resid[êe]ncia|fiscal|line ?1|du domicile))?"
-    r"(?:[\"']?\s*:\s*[\"']?|\s*=\s*[\"']?|>|[ \t]+[\-–][ \t]+|(?=\s*\n))[ \t]*")
+    r"|de resid[êe]ncia|fiscal|line ?1|du domicile))?)"
+    r"(?:[\"']?\s*:\s*[\"']?|\s*=\s*[\"']?|>|[ \t]+[\-–][ \t]+|(?=\s*\n)"
+    r"|[ \t]+(?=[A-ZÀ-Ý0-9]|(?:ul|al|os|pl|str|nám|rue|via|calle|rua|av)\.?\s))[ \t]*")
 _PHRASE = re.compile(
-    r"(?<![\w])(?:(?:lives|living|residing|resident|currently|resides|staying) (?:at|in)"
+    r"(?<![^\W\d_])(?:(?:lives|living|residing|resident|currently|resides|staying) (?:at|in)"
     r"|bor (?:på|i)|mieszka(?:jąc[ya])? (?:przy|w|na)|wohnhaft(?: in)?|wohnt in"
     r"|demeurant(?: au| à)?|domicili[ée]e? (?:au|à)|residente (?:em|en|in|a|na|no)"
-    r"|bydl[íi] (?:v|na)|lakik|stanuje|živi (?:na|u)|deliver to|ship to|send to)[ \t:]+")
+    r"|bydl[íi] (?:v|na)|lakik|stanuje|živi (?:na|u)|deliver to|ship to|send to|late of"
+    r"|zamieszka[łl]a?|prebiva(?:lište)?|trvalé bydliště|con domicilio en|domiciliad[oa] en)"
+    r"[ \t:]+")
 # Words before "address" that make it another kind of address
 _OTHER_KIND = re.compile(r"(?:\bip|mac|e-?mail|email|web|wallet|memory|server|host|bitcoin|btc"
                          r"|eth|ethereum|contract|return|url|sender|mail|ipv[46])[ _\-]?$")
@@ -71,24 +75,44 @@ _NO_NUMBER_STREET = re.compile(
 
 def find_address_fields(text: str, low: str, out: list[Finding]) -> None:
     """Append an ADDRESS finding for each address that a label, phrase or layout marks."""
-    if not any(p in low for p in _PROBES):
-        if "rue " in low or "chemin " in low or "boulevard " in low or "avenue " in low:
-            _streets_without_number(text, out)
-        return
-    for m in _LABEL.finditer(low):
-        if _OTHER_KIND.search(low, max(0, m.start() - 12), m.start()):
-            continue
+    tried: set[int] = set()
+    for probe in _PROBES:
+        i = low.find(probe)
+        while i != -1:
+            start = i
+            while start > 0 and text[start - 1].isalpha() and not (
+                    text[start].isupper() and text[start - 1].islower()):
+                start -= 1  # back to the start of the word ("homeAddress": to "home")
+            if start not in tried:
+                tried.add(start)
+                _at(text, low, start, out)
+            i = low.find(probe, i + len(probe))
+    for probe in _STREET_PROBES:
+        i = low.find(probe)
+        while i != -1:
+            m = _NO_NUMBER_STREET.match(text, i)
+            if m is not None:
+                out.append(Finding(ADDRESS, m.start(), m.end(), SCORE))
+            i = low.find(probe, i + len(probe))
+
+
+def _at(text: str, low: str, start: int, out: list[Finding]) -> None:
+    """The label, phrase or post-office box that begins at text[start], if any."""
+    m = _LABEL.match(text, start)
+    if m is not None and not _OTHER_KIND.search(low, max(0, start - 12), start):
         _field(text, m.end(), m.group().rstrip().endswith(">"), out)
         if text.find("\n", m.end()) != -1:
-            for a, b in cells_below(text, m.start(), m.start() + len(m.group().rstrip(" :=\"'"))):
+            for a, b in cells_below(text, start, start + len(m.group().rstrip(" :=\"'"))):
                 _add(text, a, b, out)
-    for m in _PHRASE.finditer(low):
+        return
+    m = _PHRASE.match(low, start)
+    if m is not None:
         end = _PROSE_END.search(text, m.end(), m.end() + 160)
         _add(text, m.end(), end.start() if end else min(len(text), m.end() + 160), out)
-    if "box" in low or "postf" in low or "postbok" in low or "apartado" in low:
-        for m in _PO_BOX.finditer(text):
-            out.append(Finding(ADDRESS, m.start(), m.end(), SCORE))
-    _streets_without_number(text, out)
+        return
+    m = _PO_BOX.search(text, max(0, start - 8), start + 90)
+    if m is not None and m.start() <= start < m.end():
+        out.append(Finding(ADDRESS, m.start(), m.end(), SCORE))
 
 
 def _field(text: str, start: int, xml: bool, out: list[Finding]) -> None:
@@ -128,8 +152,3 @@ def _add(text: str, a: int, b: int, out: list[Finding]) -> None:
     if (6 <= len(value) <= 160 and _DIGIT.search(value) and _WORD3.search(value)
             and (" " in value or "\n" in value) and not _NOT_ADDRESS.search(value)):
         out.append(Finding(ADDRESS, a, b, SCORE))
-
-
-def _streets_without_number(text: str, out: list[Finding]) -> None:
-    for m in _NO_NUMBER_STREET.finditer(text):
-        out.append(Finding(ADDRESS, m.start(), m.end(), SCORE))

@@ -79,7 +79,7 @@ SUFFIXES = (
     r"|gatan|gata|vägen|väg|gränd|torget|torg|backe|stigen|leden|gade|gaden|vej|vejen|allé"
     r"|stræde|torv|plads|boulevarden|veien|vegen|vei|veg|gate|gaten|plass|katu|tie|kuja|polku"
     r"|tori|väylä|ranta|rinne|kaari|raitti|aukio|kierto|mäki|vegur|braut|stígur|kalea|hof|pad"
-    r"|boulevard|allén|backen|stien"
+    r"|boulevard|allén|backen|stien|bulevardi|brücke|brücken"
 )
 # Street types written as a word after the name: "Karl Johans gate", "Andrássy út", "Brīvības
 # iela", "Václavské nám.", "Mariahilfer Straße". English words among them need a postcode.
@@ -91,7 +91,7 @@ AFTER_TYPES = (
     "|körút|krt.|tér|tere|sor|köz|sétány|rakpart|fasor|cesta|ulica|ul.|trg|obala|nám."
     "|náměstí|námestie|třída|tř.|nábřeží|nábř.|ulice|trieda|kalea|kalle|bulevardi|οδός"
     "|lakótelep|dűlő|liget|udvar|kert|lejtő|part|ösvény|átjáró|árok|lépcső|körönd|sugárút"
-    "|forduló|határút|park|tanya|major|kapu|sétány"
+    "|forduló|határút|park|tanya|major|kapu|sétány|Brücke|bulevardi|Bulevardi"
 )
 ENGLISH_AFTER = frozenset(
     {"gate", "tie", "tee", "sor", "ring", "Ring", "Boulevard", "Kai", "part", "park", "major"})

@@ -46,6 +46,7 @@ from homeport.privacy.address_parts import (
     UP,
     L,
 )
+from homeport.privacy.address_plain import plain_address
 
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)"
 _WORD = rf"{UP}(?:{L}+|['’]{L}+)(?:['’\-]{L}+)*"  # "Baker", "O'Connell", "Saint-Denis"
@@ -105,7 +106,7 @@ _NAMED_NUMBER = re.compile(
     r"|[A-Z]{1,2}-\d{4})"
     rf"[ \t]+(?P<city>{UP}{L}{{2,}}(?:['’\-]{L}+)*)")
 _MILITARY_WORDS = frozenset({"PSC", "Unit", "CMR", "AA", "AE", "AP"})
-_MILITARY = re.compile(r"(?:PSC|Unit|CMR) \d{4},? Box \d{4}\s*(?:APO|FPO|DPO) A[AEP] \d{5}\b")
+_MILITARY = re.compile(r"(?:PSC|Unit|CMR) \d{4},? Box \d{4},?\s*(?:APO|FPO|DPO) A[AEP] \d{5}\b")
 _SHIP = re.compile(rf"\bUS(?:NS|NV|S|CGC) {UP}{L}+\s*(?:APO|FPO|DPO) A[AEP] \d{{5}}$")
 # Hungarian order: "1051 Budapest, Széchenyi István tér 9"
 _CITY_HEAD = re.compile(rf"(?<![\w\-])\d{{4}}\s+{NAME},\s*$")
@@ -125,10 +126,19 @@ _TAIL_END = re.compile(r"[ \t]*(?:$|[\n,.;:)!?\"'|]|[a-zß-ÿ])")  # not "12000 
 _LINE_END = re.compile(r"[ \t]*[\n;|\"]")  # the end of a line or a field
 _DISTRICT = re.compile(r" (?:[A-Z]|\d{1,2}|\(.*\))$")
 _WORDS_RE = re.compile(rf"{L}+")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The span of a street address around the short run of digits at text[s:e], if any."""
+    found = _find_address(text, s, e)
+    space = text.rfind(" ", s, e)
+    if found is None and space != -1 and text[s:space].isdigit():
+        found = _find_address(text, space + 1, e)  # "Apt. 931 441 Olivia Quays": the last
+    return found
+
+
+def _find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
     if s == 0 or not text[s - 1].isalnum():
         after = _AFTER_NUMBER.match(text, e)
         space = text.find(" ", s, e) if after is None else -1
@@ -138,10 +148,13 @@ def find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
         found = _number_first(text, s, e) if after is not None else None
         if found is not None:
             return found
+    found = None
     if s >= 3 and text[s - 1] == " ":
-        return _name_first(text, s) or (
+        found = _name_first(text, s) or (
             _untyped_name_first(text, s) if _POSTCODE_NEXT.match(text, e) else None)
-    return None
+    if found is None and _FOUR_DIGITS.search(text, e, e + 60):  # a postcode may follow
+        found = plain_address(text, s, _english())
+    return found
 
 
 def _untyped_name_first(text: str, s: int) -> tuple[int, int] | None:
@@ -291,8 +304,12 @@ def _street(words: list[tuple[int, str]]) -> tuple[int, bool] | None:
     if last in _AFTER or lower_compound:  # "Karl Johans gate", "Széchenyi István tér"
         k = n - 1
         while k > max(0, n - 4) and (_NAME.fullmatch(words[k - 1][1])
-                                     or (words[k - 1][1] in _PARTICLES and k > 1)):
-            k -= 1
+                                     or (words[k - 1][1] in _PARTICLES and k > 1)
+                                     or (k > 1 and last not in ENGLISH_AFTER
+                                         and words[k - 1][1].isalpha()
+                                         and words[k - 1][1].islower()
+                                         and _NAME.fullmatch(words[k - 2][1]) is not None)):
+            k -= 1  # "Ady endre utca" (a given name written in lower case)
         if k < n - 1 and words[k][1] not in _PARTICLES:
             return words[k][0], last in ENGLISH_AFTER or lower_compound
     if not _NAME.fullmatch(last) or _PREFIX_WORDS.isdisjoint([w for _, w in words[:-1]]):

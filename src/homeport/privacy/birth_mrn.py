@@ -22,7 +22,8 @@ _MEDICAL = re.compile(
     r"|urgenc|ricover|reparto|opname|lekarz|cardiolog|oncolog|pediatr|consult|utente|doente"
     r"|saúde|enferm|ambulan|kórház|orvos|beteg|nemocnic|lékař|bolnic|liječn|sairaala|potilas"
     r"|lääkär|hastane|doktor|spital|pasient|prescri|pharmac|farmac|apotek|radiolog|patholog"
-    r"|\blab\b|triage|\bward\b|\bgp\b|\bicu\b|\ber\b")
+    r"|\blab\b|triage|\bward\b|\bgp\b|\bicu\b|\ber\b|kórlap|recept|nalaz|nález|lelet"
+    r"|vaccin|immuni|szpital|klinik")
 _MEDICAL_WINDOW = 250
 # A phone or mail word before the keyword: "Teléfono del paciente: 612345678" is no record
 _CONTACT_BEFORE = re.compile(
@@ -30,6 +31,9 @@ _CONTACT_BEFORE = re.compile(
     r"\s+(?:(?:of|the|del?|du|des|do|da|della|dello|van|het|al)\s+){0,2}$")
 _DIGIT = re.compile(r"[0-9]")
 _LABEL_AFTER = re.compile(r"\(\s*$")  # the value, then its word in parentheses
+# A question about the birth date, and a date that opens the next line (after a speaker)
+_ANSWER = re.compile(rf"[^\n?]{{0,20}}\?[ \t]*\n(?:\[[\d:. ]+\][ \t]*)?[^\n\d]{{0,40}}?[:\-]"
+                     rf"[ \t]*({DATE.pattern})", re.I)
 _VALUE_BEFORE = re.compile(r"(?<![\w\-/])([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)\s*\(\s*$")
 _SSN_CELL = re.compile(r"(\d{3})([ \-.]?)(\d{2})\2(\d{4})")
 
@@ -58,6 +62,9 @@ def birth_after(text: str, low: str, kind: str, start: int, end: int,
     if (d is not None and d.start() - end <= 40 and plausible_date(d.group())
             and not GAP_BREAK.search(text, end, d.start())):
         out.append(Finding(DATE_OF_BIRTH, d.start(), d.end(), SCORE))
+    elif (a := _ANSWER.match(text, end)) is not None and plausible_date(a.group(1)):
+        # "and your date of birth?\n[10:41] Ben: Jan 28 1951": the answer on the next line
+        out.append(Finding(DATE_OF_BIRTH, a.start(1), a.end(1), SCORE))
     elif low.startswith(_BORN_BEFORE, start) or _LABEL_AFTER.search(text, max(0, start - 3),
                                                                     start):
         # "am 3. Oktober 1962 geboren", "12/03/1984 (DOB)": the date right before the word

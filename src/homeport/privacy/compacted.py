@@ -40,6 +40,11 @@ _LETTER_BEFORE = re.compile(r"([A-Za-z])[ .\-/\n]{0,2}(?:([A-Za-z])[ .\-/\n]{0,2
 _ID_WORD = re.compile(r"\bid[ \-]?(?:number|no\b|nr\b|card|document|shows)|(?:my|your|his|her"
                       r"|their|the|uploaded)[ _]id\b|national ?id|personal ?id|identi(?:ty|fication"
                       r"|fier|tät|dad|té)|personal ?(?:number|code|no\b|nr\b)|citizen|\bausweis")
+# "id:" or "id": right before the value, in a record that also names a person
+_ID_KEY = re.compile(r"\bid[\"']?\s*[:=]\s*[\"']?$")
+_RECORD = re.compile(r"\bname\b|\bborn\b|\bdob\b|birth|address|surname|first ?name|last ?name"
+                     r"|\bnome\b|\bnavn\b|\bnamn\b|\bnaam\b|imi[ęe]|nazwisko|jm[ée]no|n[ée]v\b"
+                     r"|\bime\b|\bnume\b|adresse|\badres|\bgeb\b|\bné\b")
 _ID_HEADER = re.compile(r"national|identi|personal|citizen|tax id|ausweis|\bid ?(?:number|no|nr)\b"
                         r"|(?:swedish|danish|dutch|polish|german|french|indian|canadian) ?id\b"
                         r"|pers\.? ?nr")  # not "id" alone
@@ -47,11 +52,11 @@ _SSN_CTX = re.compile(r"\bssn\b|social security|\bss#|\bss\.? ?(?:no\b|nr\b|numb
 _SCORE = 0.95
 _OTHER_NUMBER = re.compile(r"\d{3}")
 # Substrings of every word above and of identity column headers (cheap probes first)
-_PROBES = ("ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "bsn", "burger",
-           "sofi", "citizen", "person", "samordning", "cpr", "pesel", "steuer", "idnr", "tin",
-           "tax", "identi", "aadha", "adhaar", "uid", "insee", "nir", "sécu", "secu", "vitale",
-           "dni", "nif", "nie", "documento", "extranjer", "ni ", "ni:", "nino", "id", "ausweis",
-           "fiscal", "cf")
+# ("id" first: most texts have it, and `any` stops there)
+_PROBES = ("id", "ssn", "social", "ss#", "nhs", "health", "insurance", "sin", "nas", "bsn",
+           "burger", "sofi", "citizen", "person", "samordning", "cpr", "pesel", "steuer", "tin",
+           "tax", "aadha", "adhaar", "insee", "nir", "sécu", "secu", "vitale", "dni", "nif", "nie",
+           "documento", "extranjer", "ni ", "ni:", "nino", "ausweis", "fiscal", "cf")
 # The SSN among the identifiers of nine digits (no check digits; its word is required)
 _SSN_SPEC = Spec(SSN, bool, {}, _SSN_CTX)
 _AROUND = 50  # how far before and after the value the word that names it may stand
@@ -64,9 +69,9 @@ def find_compacted(text: str, low: str, out: list[Finding], taken: Taken | None 
         return  # no word that names an identifier, and no table: nothing to read here
     for m in _CANDIDATE.finditer(text):
         start, end = m.span()
-        if (start > 0 and text[start - 1].isdigit()) or (
+        if (start > 0 and text[start - 1] in "0123456789+") or (
                 taken is not None and taken.covers(start, end)):
-            continue
+            continue  # a longer number, a phone number's "+45", a card or IBAN
         compact = _SEPARATORS.sub("", m.group())
         letter = compact[-1] if compact[-1].isalpha() else ""
         digits = compact[:-1] if letter else compact
@@ -121,10 +126,13 @@ def _numeric(window: str, lo: int, hi: int, specs: list[Spec], start: int,
     for spec in specs:
         if any(_names_it(window, m, lo, hi) for m in spec.context.finditer(window)):
             return Finding(spec.type, start, end, _SCORE)
-    if _ID_WORD.search(window) and OTHER_NUMBER_WORDS.search(window, max(0, lo - 40), lo) is None:
-        for spec in specs:  # "ID number", "identity card": any checksum, not "order ID 123"
-            if spec.type != SSN:
-                return Finding(spec.type, start, end, _SCORE - 0.05)
+    generic = any(_names_it(window, m, lo, hi) for m in _ID_WORD.finditer(window)) or (
+        _ID_KEY.search(window, 0, lo) is not None and _RECORD.search(window) is not None)
+    if generic and OTHER_NUMBER_WORDS.search(window, max(0, lo - 40), lo) is None:
+        # "ID number", "identity card", "id:" in a person's record: the type whose check
+        # digits hold (an SSN, which has none, last), not "order ID 123"
+        for spec in sorted(specs, key=lambda spec: spec.type == SSN):
+            return Finding(spec.type, start, end, _SCORE - 0.05)
     return None
 
 

@@ -23,7 +23,6 @@ _DOC_WORDS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = tupl
         ("pașaport", PASSPORT, r"pașaport\w*", ()),
         ("paşaport", PASSPORT, r"paşaport\w*", ()),
         ("útlevél", PASSPORT, r"útlevél\w*", ()),
-        ("utlevel", PASSPORT, r"utlevel\w*", ()),
         ("putovnic", PASSPORT, r"putovnic\w*", ()),
         ("licen", DRIVER_LICENSE, r"licen[cs]es?\b", ("driv",)),
         ("dl", DRIVER_LICENSE, r"dl\b", ()),
@@ -37,7 +36,6 @@ _DOC_WORDS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = tupl
         ("jazdy", DRIVER_LICENSE, r"jazdy\b", ()),
         ("kort", DRIVER_LICENSE, r"kort\w*", ("kör", "køre")),
         ("førerkort", DRIVER_LICENSE, r"førerkort\w*", ()),
-        ("forerkort", DRIVER_LICENSE, r"forerkort\w*", ()),
         ("ajokort", DRIVER_LICENSE, r"ajokortti\w*", ()),
         ("řidič", DRIVER_LICENSE, r"řidič\w*(?: průkaz\w*)?", ()),
         ("ridic", DRIVER_LICENSE, r"ridic\w*(?: prukaz\w*)?", ()),
@@ -63,7 +61,10 @@ _DATE_LIKE = re.compile(r"\d{1,4}-\d{1,2}-\d{1,4}")
 def find_documents(text: str, low: str, out: list[Finding]) -> None:
     """Append a PASSPORT or DRIVER_LICENSE finding for each number after its keyword."""
     seen: set[int] = set()
+    ascii_only = low.isascii()
     for probe, kind, rx, needs in _DOC_WORDS:
+        if ascii_only and not probe.isascii():
+            continue
         i = low.find(probe)
         while i != -1:
             k = rx.match(low, i)

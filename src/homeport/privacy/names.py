@@ -44,13 +44,30 @@ and the like), titles alone ("La Sra") or one word that no list knows ("Szczecin
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
-from collections import defaultdict
-from pathlib import Path
 
-_DATA = Path(__file__).with_name("data")
+from homeport.privacy import name_fields
+from homeport.privacy.name_lists import (
+    _DATA,
+    _HYPHENATED_GIVEN,
+    _city,
+    _common,
+    _first,
+    _list,
+    _place_word,
+    _places,
+    _surname,
+    _surname_like,
+    eponym_spans,
+    fold,
+    in_eponym,
+    is_place,
+    load,
+    name_likeness,
+)
+
+__all__ = ["_DATA", "_list", "fold", "is_place", "load", "name_likeness"]
+
 
 
 def _words(text: str) -> frozenset[str]:
@@ -76,9 +93,6 @@ _LONE = re.compile(rf"(?<![\w\-'’.])(?:{_WORD})(?![\w\-'’]|[ \t]+[{_UP}])")
 _AFTER_NOT = re.compile(rf"[ \t]*\d|[ \t]+(?:{_PARTICLE}|&)[ \t]+[{_UP}]")  # "Fuentes de La ..."
 _PREVIOUS = re.compile(rf"([{_UP}][\w'’\-]*)[ \t]+$")
 _INVERTED = re.compile(rf"(?<![\w\-'’])({_WORD}),[ \t]+({_WORD})(?![\w\-'’]|[ \t]+[{_UP}])")
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i",
-                       "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th",
-                       "Þ": "Th", "ð": "d", "ħ": "h", "’": "'"})
 
 # Words that head place, organisation and product names: a name followed by one ("Del Monte
 # Foods", "Maria Lopez Foundation") names something else. Several are surnames too ("Hall",
@@ -132,17 +146,21 @@ Małopolska Pomorski Pomorska Kujawski Lubelski Podlaski Warmiński Sur Norte Su
 Benz Tesla Porsche Ferrari Lamborghini Maserati Bugatti Chevrolet Cadillac Herr Frau Fru Hr
 Fr Mme Mlle Madame Monsieur Mademoiselle Sr Sra Srta Señor Señora Señorita Doña Signor Signora
 Signorina Sig Dott Pan Pani Dhr Mevr Hanım Hanim Bey Efendi Professor Het
+Mitt Mein Meine Mon Mes Mio Mój Moje Moja Můj Meu Minha Jeg Jag Ich Ik Een Ein Eine Une Uno
+Hej Hei Hallo Hoi Ahoj Olá Hola Ciao Bonjour Salut Cześć Szia Kedves Kære Kära Hyvä Obrigado
+Obrigada Grazie Danke Takk Kiitos Dziękuję Děkuji Köszönöm Hvala Mulțumesc Teşekkürler Gracias
+Merci Bitte Proszę Prosím Kérem Lütfen Exmo Exma Estimado Estimada Liebe Geachte Drogi Droga
+Vážený Vážená Poštovani Poštovana Stimate Stimată Sayın Tisztelt Kontakt Telefon Adresse
+Our Your Their My Its We They You
 """)
-# Endings and prefixes that mark surnames: Turkish, Greek, Armenian, Georgian, Slavic,
-# Romanian, Nordic, Baltic; Arabic and Hebrew "Al-Farsi", "El-Sayed", "Ben-David".
-_SURNAME_MARK = re.compile(
-    r"(?:oğlu|oglu|opoulos|poulos|akis|idis|iadis|yan|yants|shvili|dze|enko|chuk|czuk|vich"
-    r"|vych|ović|ovic|ević|evic|wicz|escu|eanu|sson|dottir|dóttir|aitis|aitė|ienė|ytė|ski|ska"
-    r"|sky|skyi|cki|cka|dzki|ov|ova|ev|eva)$|^(?:Al|El|Ben|Bin|Abu|Abd|Abdel|Abdul)-[A-Z]")
-# Romanised Korean and Chinese given names: "Ha-eun", "Ji-hoon", "Ying-jeou".
-_HYPHENATED_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 _STRONG, _MEDIUM, _WEAK = 3, 2, 1
 _ARTICLES = _words("La El Il Le Der Die Los Las")
+_STREET_END = re.compile(r"(?i:straße|strasse|gasse|weg|allee|platz|gade|gatan|vägen|vej"
+                         r"|veien|vegen|laan|straat|gracht|plein|utca|katu|iela)$")
+_LABEL_WORD = re.compile(r"-(?:Nr|No|ID|Id|Nummer|Datum|Adresse)\.?$")  # "Reisepass-Nr"
+# Firms named after partners: "Stein, Johnson and Ramirez", "Mulligan, Dowley & McCool"
+_FIRM = re.compile(rf"(?<![\w\-'’])(?:{_WORD}),[ \t]+(?:{_WORD})(?:,[ \t]+(?:{_WORD}))*,?"
+                   rf"[ \t]+(?:and|&|und|et|y|e|en|og|och|i|a)[ \t]+(?:{_WORD})(?![\w\-'’])")
 _NAME_LIKE = 0.2  # name_likeness() from which an unknown word may be a name
 # Languages and peoples: surnames too ("Dawn French"), but alone no person ("for English").
 _LANGUAGES = _words("""English French German Spanish Italian Portuguese Dutch Polish Czech
@@ -203,111 +221,6 @@ _ARTICLE = re.compile(r"(?i:\b(?:the|a|an|in|at|near|into|on|via|across|outside|
                       r"|their)[ \t]+[a-z]+[ \t]+$)")  # "the email Homeport sent"
 
 
-@functools.cache
-def _list(name: str) -> frozenset[str]:
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
-    start = 0
-    while start < len(lines) and lines[start].startswith("#"):  # the notice heads the file
-        start += 1
-    return frozenset(lines[start:]) - {""}
-
-
-@functools.cache
-def _places() -> tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
-    """One-word places, and places of several words by their first word."""
-    single, multi = set(), defaultdict(list)
-    for place in _list("places.txt") | {c for c in _list("cities.txt") if " " in c}:
-        words = tuple(place.split())
-        if len(words) == 1:
-            single.add(place)
-        else:
-            multi[words[0]].append(words)
-    return frozenset(single), {k: tuple(sorted(v, key=len, reverse=True))
-                               for k, v in multi.items()}
-
-
-@functools.cache
-def _trigrams() -> dict[str, float]:
-    """name_trigrams.txt: trigram -> how much likelier in a name than in an English word."""
-    return {g: float(x) for g, _, x in (line.partition("\t")
-                                         for line in _list("name_trigrams.txt"))}
-
-
-def name_likeness(word: str) -> float:
-    """Mean trigram score of `word`: above 0 it is spelled more like the listed names than
-    like English words ("Tesfaye" 0.3, "Oluwaseun" 1.4; "Postgres" -1.0, "Copilot" -0.7)."""
-    scores = _trigrams()
-    w = "^" + fold(word).lower() + "$"
-    grams = [w[i : i + 3] for i in range(len(w) - 2)]
-    return sum(scores.get(g, scores[""]) for g in grams) / max(len(grams), 1)
-
-
-def load() -> None:
-    """Read the lists (once); detection reads them on first use otherwise."""
-    for name in ("first_names.txt", "surnames.txt", "common_words.txt", "cities.txt"):
-        _list(name)
-    _places()
-    _trigrams()
-
-
-def fold(word: str) -> str:
-    """`word` without accents: "Nguyễn" -> "Nguyen", "Wiśniewski" -> "Wisniewski"."""
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFKD", word.translate(_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _known(word: str, names: frozenset[str]) -> bool:
-    return word in names or (not word.isascii() and fold(word) in names)
-
-
-def _parts(word: str) -> list[str]:
-    return word.split("-") if "-" in word else [word]
-
-
-def _first(word: str) -> bool:
-    names = _list("first_names.txt")
-    return (_known(word, names) or ("-" in word and _known(_parts(word)[0], names))
-            or _HYPHENATED_GIVEN.fullmatch(word) is not None)
-
-
-def _surname(word: str) -> bool:
-    """A listed surname (double-barrelled: both listed)."""
-    names = _list("surnames.txt")
-    return _known(word, names) or ("-" in word and all(_known(p, names) for p in _parts(word)))
-
-
-def _surname_like(word: str) -> bool:
-    return _surname(word) or (len(word) > 5 and _SURNAME_MARK.search(word) is not None)
-
-
-def _common(word: str) -> bool:
-    """An English word ("Rust"); of a double word, each part ("Ha-eun" is none)."""
-    if _HYPHENATED_GIVEN.fullmatch(word):
-        return False
-    words = _list("common_words.txt")
-    return word.lower() in words or all(p.lower() in words for p in _parts(word))
-
-
-def _place_word(word: str) -> bool:
-    """A one-word place that is no surname ("Italy", "Texas"; not "Jordan", "Washington"),
-    or a town that is no name either ("Praha"; not "Florence", "Lincoln")."""
-    return ((word in _places()[0] and not _surname(word))
-            or (word in _list("cities.txt") and not _surname(word) and not _first(word)))
-
-
-def _city(word: str) -> bool:
-    return word in _places()[0] or word in _list("cities.txt")
-
-
-def is_place(text: str) -> bool:
-    """Whether `text` names a country, state, time zone city or town ("Sri Lanka")."""
-    words = tuple(text.split())
-    return bool(words) and (text in _list("cities.txt") or text in _places()[0]
-                            or words in _places()[1].get(words[0], ()))
-
-
 def street_spans(text: str) -> list[tuple[int, int]]:
     """Street names: after a street word ("avenue Jean Jaurès") or by their ending
     ("Nørrebrogade", "Hauptstraße"); they are places, not people."""
@@ -323,7 +236,7 @@ def street_spans(text: str) -> list[tuple[int, int]]:
                 and _common(name.split()[0])):
             continue  # "Place Order 2 times"
         spans.append((start, m.end()))
-    return spans
+    return spans + name_fields.place_spans(text)
 
 
 def context_pairs(text: str) -> list[tuple[int, int]]:
@@ -387,7 +300,8 @@ def single_spans(text: str) -> list[tuple[int, int]]:
         if previous and (_binds(previous[1]) or not (_common(previous[1])
                                                      or previous[1] in _STOP)):
             continue  # the last word of a longer capitalised run: gazetteer_spans' part
-        if _ARTICLE.search(before) or _AFTER_NOT.match(after):
+        if (_ARTICLE.search(before) or _AFTER_NOT.match(after) or _in_firm(text, start, end)
+                or in_eponym(text, start, end)):
             continue
         human = bool(_BEFORE_STRONG.search(before) or _AFTER_HUMAN.match(after))
         if not listed:  # software is asked and thanked too ("ask Copilot"), but joins no calls
@@ -407,8 +321,16 @@ def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
     knows, has no surname ending and stands alone ("Szczecin", "Ryzen"; not "Wolde" in
     "Mekdes Wolde", whose neighbour is a capitalised word that is no English word either)."""
     words = [w for w in (w.strip(".,'’") for w in text.split()) if w]
-    if not words:
-        return True
+    if not words or _LABEL_WORD.search(text) or (len(words) > 1 and words[-1] in _PARTICLES):
+        return True  # "Reisepass-Nr", "Transferencia de"
+    end = start + len(text)
+    if context and in_eponym(context, start, end):
+        return True  # "Beef Wellington", "Earl Grey tea"
+    if context[end : end + 1] == ":" and not any(_first(w) or _surname(w) for w in words) and (
+            start == 0 or context[start - 1] == "\n"):
+        return True  # a field label at the start of a line: "Doğum Tarihi: ..."
+    if _in_firm(context, start, end):
+        return True  # "Quote from Mccormick, Carson and Webster"
     if all(len(w) <= 1 or (_common(w) and not _first(w) and not _surname(w))
            or w.capitalize() in _STOP or w in _ARTICLES for w in words):
         return True  # "Exhibit B.", "La Sra", "Il signor"
@@ -419,8 +341,8 @@ def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
     if len(words) == 1 and _city(words[0]) and _PLACE_BEFORE.search(
             context[max(0, start - 30) : start]):
         return True  # "grew up in Córdoba"
-    if words[-1] in _HEADS and not _surname(words[-1]):
-        return True
+    if (words[-1] in _HEADS or words[-1].title() in _HEADS) and not _surname(words[-1]):
+        return True  # "Parma Heights", "Johnson LLC"
     if len(words) > 1:
         return False
     only = words[0]
@@ -435,6 +357,15 @@ def doubtful_person(text: str, context: str = "", start: int = 0) -> bool:
             return not (0 < len(others) <= 2 and not any(
                 _common(w) or w in _STOP or _binds(w) or w in _places()[0] for w in others))
     return True
+
+
+def _in_firm(context: str, start: int, end: int) -> bool:
+    """Whether context[start:end] lies in a firm's name of surnames ("Stein, Johnson and
+    Ramirez", "King, Howard & Howard")."""
+    for m in _FIRM.finditer(context, max(0, start - 60), min(len(context), end + 60)):
+        if m.start() <= start and end <= m.end():
+            return True
+    return False
 
 
 def _pair(a: str, b: str) -> int:
@@ -506,8 +437,13 @@ def gazetteer_spans(text: str) -> list[tuple[int, int]]:
             spans.append((first, last))
     for m in _INVERTED.finditer(text):  # "Rodriguez, Javier"
         family, given = m.group(1), m.group(2)
+        if _in_firm(text, m.start(), m.end()) or _STREET_END.search(given):
+            continue  # "Stein, Johnson and Ramirez" is a firm, "Tabea-Butte-Straße" a street
         if ((_surname_like(family) or _first(family)) and _first(given)
                 and not _common(family) and not _common(given)
                 and not {family, given} & (_places()[0] | _STOP)):
             spans.append(m.span())
-    return spans
+    spans += name_fields.person_spans(text)
+    if not eponym_spans(text):
+        return spans
+    return [(a, b) for a, b in spans if not in_eponym(text, a, b)]

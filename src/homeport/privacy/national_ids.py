@@ -51,6 +51,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _WINDOW = 40  # context words are looked for this far before a candidate
 _FAR = 72  # and this far, with no other number between word and value
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NORDIC = frozenset((SE_PERSONNUMMER, DK_CPR))
 _DIGIT = re.compile(r"[0-9]")
 
 # -- checksums ----------------------------------------------------------------------------------
@@ -284,6 +285,9 @@ def _run(text: str, low: str, s: int, e: int, out: list[Finding]) -> None:
     if (after.isalpha() or (after in " -" and _alpha(text, e + 1))) and (
             _letter_tailed(text, low, s, e, out)):
         return
+    last = text.rfind(" ", s, e) + 1  # "born 16/04/1939 17260370C": the last group on its own
+    if last > s and (after.isalpha() or after == "-") and _letter_tailed(text, low, last, e, out):
+        return
     # digit-only types: the run must stand alone ("ID123", "v1.2", "abc-123" are not IDs), or
     # a part of it set apart by a space ("23/06/2013 6880 6289 1089")
     left = not (before.isalnum() or before == "_" or (before in "-./" and _alnum(text, s - 2)))
@@ -357,6 +361,7 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
     best: tuple[float, str] | None = None
     lo = max(0, a - _WINDOW)
     neg: bool | None = None
+    nordic: list[str] = []
     for spec in SPECS[n]:
         if not spec.valid(digits):
             continue
@@ -376,9 +381,18 @@ def _window(text: str, low: str, groups: list[tuple[int, int]], n: int, part: bo
                 score = 0.0
         if score and (best is None or score > best[0]):
             best = (score, spec.type)
+        if score and spec.type in _NORDIC:
+            nordic.append(spec.type)
     if best is None:
         return False
-    out.append(Finding(best[1], a, b, min(best[0], CONTEXT)))
+    kind = best[1]
+    if len(nordic) == 2:  # a Swedish and a Danish reading: the text's letters decide
+        near = low[max(0, a - 200) : b + 200]
+        if "ø" in near or "æ" in near:
+            kind = DK_CPR
+        elif "ä" in near or "ö" in near:
+            kind = SE_PERSONNUMMER
+    out.append(Finding(kind, a, b, min(best[0], CONTEXT)))
     return True
 
 

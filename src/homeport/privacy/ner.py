@@ -9,6 +9,10 @@ capitals are shown to the model in title case ("JANE DOE" as "Jane Doe"; same le
 offsets hold). `homeport.privacy.names` adds names from lists and context, and streets,
 which become LOCATION findings even where they are named after a person ("rue Victor Hugo").
 A title is no part of the name found ("Herr Müller" -> "Müller").
+
+spaCy runs off the callers' threads (`ner_pool`): concurrent texts are batched, in one
+thread of this process or in worker processes (`privacy.ner_workers`), never one at a time
+behind a lock.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ under load — and hands it, as one batch, to what runs the pipeline:
   the callers turn the entities into findings (`NerDetector.detect`);
 - `WorkerPool` (`privacy.ner_workers: N`): N processes, started with `spawn` (never `fork` a
   process whose threads may hold locks), each loading the model once; a batch goes to a free
-  worker, which returns the texts' findings. Up to N batches run at once.
+  worker, which returns the texts' findings. Up to N batches run at once (and N wait).
 
 An error in one text fails that text's caller only: a batch that raises is run again one
 text at a time. A worker process that dies fails its batch; the next batch starts a new pool.
@@ -25,6 +25,7 @@ import queue
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,6 +41,7 @@ Entity = tuple[str, int, str]  # a spaCy entity: (label, start character, text)
 MAX_ITEMS = 32  # texts in one batch at most
 MAX_CHARS = 200_000  # characters in one batch at most (a longer text goes alone)
 _READY_TIMEOUT_S = 180.0
+_PARENT_POLL_S = 1.0
 
 
 def load_pipeline(model: str) -> Any:
@@ -84,20 +86,25 @@ class Batcher(Generic[Out]):
     """Batches of the texts submitted, handed to `run`, at most `slots` batches at a time.
 
     `run` returns a future of the batch's results (done already when it ran in the batcher's
-    thread). What is queued when a slot frees is shared among the free slots."""
+    thread). A batch takes what is queued (up to `max_items` and `max_chars`) divided by
+    `slots`: one batch taking everything would leave the other workers idle."""
 
     def __init__(self, run: Callable[[list[str]], Future[Result[Out]]], *, slots: int = 1,
                  max_items: int = MAX_ITEMS, max_chars: int = MAX_CHARS,
                  name: str = "ner-batcher") -> None:
         self._run = run
+        self.slots = slots
         self._slots = threading.Semaphore(slots)
-        self._free = slots
         self.max_items, self.max_chars = max_items, max_chars
         self._queue: queue.SimpleQueue[tuple[str, Future[Out]] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._closed = False
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        # the thread holds no reference to the batcher while it waits: a batcher nobody
+        # holds (never closed) is collected, and its thread stops
+        self._thread = threading.Thread(target=_serve, name=name, daemon=True,
+                                        args=(weakref.ref(self), self._queue, self._slots))
         self._thread.start()
+        weakref.finalize(self, self._queue.put, None)
 
     def submit(self, text: str) -> Future[Out]:
         future: Future[Out] = Future()
@@ -117,35 +124,27 @@ class Batcher(Generic[Out]):
             self._queue.put(None)
         self._thread.join()
 
-    def _loop(self) -> None:
-        while True:
-            self._slots.acquire()
-            first = self._queue.get()
-            if first is None:
-                return
-            with self._lock:
-                self._free -= 1
-                free = self._free
-            share = -(-(1 + self._queue.qsize()) // (free + 1))  # ceiling division
-            batch, chars, stop = [first], len(first[0]), False
-            while len(batch) < min(share, self.max_items) and chars < self.max_chars:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-                chars += len(item[0])
+    def _dispatch(self, first: tuple[str, Future[Out]]) -> bool:
+        """Run `first` and its share of what is queued; whether the batcher was closed."""
+        share = -(-(1 + self._queue.qsize()) // self.slots)  # ceiling division
+        batch, chars, stop = [first], len(first[0]), False
+        while len(batch) < min(share, self.max_items) and chars < self.max_chars:
             try:
-                done = self._run([text for text, _ in batch])
-            except BaseException as e:  # handed to the callers
-                done = Future()
-                done.set_exception(e)
-            done.add_done_callback(functools.partial(self._finish, batch))
-            if stop:
-                return
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                stop = True
+                break
+            batch.append(item)
+            chars += len(item[0])
+        try:
+            done = self._run([text for text, _ in batch])
+        except BaseException as e:  # handed to the callers
+            done = Future()
+            done.set_exception(e)
+        done.add_done_callback(functools.partial(self._finish, batch))
+        return stop
 
     def _finish(self, batch: list[tuple[str, Future[Out]]], done: Future[Result[Out]]) -> None:
         try:
@@ -159,9 +158,22 @@ class Batcher(Generic[Out]):
                 else:
                     future.set_result(result)
         finally:
-            with self._lock:
-                self._free += 1
             self._slots.release()
+
+
+def _serve(ref: weakref.ReferenceType[Batcher[Any]],
+           waiting: queue.SimpleQueue[tuple[str, Future[Any]] | None],
+           slots: threading.Semaphore) -> None:
+    """The batcher's thread: a batch whenever a slot is free and something is queued."""
+    while True:
+        slots.acquire()
+        first = waiting.get()
+        batcher = ref() if first is not None else None
+        if first is None or batcher is None:
+            return
+        if batcher._dispatch(first):
+            return
+        del batcher
 
 
 def in_thread(nlp: Any) -> Batcher[list[Entity]]:
@@ -181,13 +193,18 @@ class WorkerPool:
     def __init__(self, model: str, workers: int) -> None:
         self.model, self.workers = model, workers
         self._lock = threading.Lock()
+        self._pools: list[ProcessPoolExecutor] = []  # this one's, shut down when collected
         self._pool = self._new_pool()
-        self.batcher: Batcher[list[Finding]] = Batcher(self._submit, slots=workers,
+        weakref.finalize(self, _shut_down, self._pools)
+        # two batches per worker: one runs, the next waits in the pool for the first free
+        self.batcher: Batcher[list[Finding]] = Batcher(self._submit, slots=2 * workers,
                                                        name="ner-dispatch")
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(self.model,))
+        self._pools.append(pool)
+        return pool
 
     def start(self) -> None:
         """Wait until every worker has loaded the model; raise what loading raised."""
@@ -216,6 +233,11 @@ class WorkerPool:
         return [p.pid for p in (self._pool._processes or {}).values() if p.pid is not None]
 
 
+def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 # In each worker process: its pipeline, loaded once by the pool's initializer.
 _nlp: Any = None
 _load_error: BaseException | None = None
@@ -224,6 +246,7 @@ _load_error: BaseException | None = None
 def _start_worker(model: str) -> None:
     global _nlp, _load_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes us
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     try:
         from homeport.privacy import names
 
@@ -231,6 +254,13 @@ def _start_worker(model: str) -> None:
         names.load()
     except BaseException as e:  # raised by each task: the pool stays usable
         _load_error = e
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A server killed outright (SIGKILL, OOM) cannot close its pool: leave with it."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(0)
 
 
 def _ready() -> int:

@@ -66,8 +66,17 @@ _PHONE_CTX = re.compile(
     r"|telefono|teléfono|móvil|movil|celular|handy|mobil|mobiel|gsm|puhelin|joindre|ringe"
     r"|hívj|telefonszám|bellen|chiamare|llamar|ligar|rückfragen|tél|portable|cellulare|cel"
     r"|telemóvel|telemovel|telefonu|telefonní|puh|kom|komórka|natel|tlf\.?nr|mobilnr"
-    r"|contacto|kontakt|tfn|telf)\b|(?:^|\n)\s*[mt]\s*:\s*$"
+    r"|contacto|kontakt|tfn|telf|ringede|ringer|ringt|ringte|ringde|soitti|zadzwoni\w*|volal\w*"
+    r"|hívott|nazvao|nazvala|ligou|chamou|chiamato|llamó|belde|rief|angerufen|appelé"
+    r"|\w*(?:telefon|mobil|handy|puhelin)(?:nummer|nr|numero|szám|a)"
+    r"|mobitel\w*|(?:new|my|nytt|mitt|mit|nyt|moje|můj|mój|mein|meine|neue|nuovo|mio|meu|novo"
+    r"|mon|nouveau|nieuw|mijn|uusi|új) (?:number|nummer|numer|číslo|broj|numero|número|numéro"
+    r"|szám|numer))\b|(?:^|\n)\s*[mt]\s*:\s*$"
 )
+# A phone word right after the number: "0883860753 as contact number", "0171 234567 (mobile)"
+_PHONE_AFTER = re.compile(r"[ \t]*(?:\((?:mobile|cell|phone|tel|home|work|landline|mob)\)"
+                          r"|as (?:a |the |his |her |my )?(?:contact |phone |mobile )?number)",
+                          re.I)
 # A date and a time: a timestamp, not a phone number ("2024-08-04 21:34")
 _TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[ T]\d")
 # Words right before a number that make it some other kind of number, not a phone number.
@@ -282,7 +291,8 @@ class PatternDetector:
         if _VERSION_LIKE.fullmatch(cand):
             return 0.0
         formatted = len(digits) < len(cand)
-        context = _PHONE_CTX.search(before) is not None or (
+        context = _PHONE_CTX.search(_same_field(before)) is not None or (
+            _PHONE_AFTER.match(text, end) is not None) or (
             "\n" in text and phone_header(text, start, end))
         if _DECIMAL.fullmatch(cand) or not (formatted or context or cand[0] == "+"):
             return 0.0  # a bare run of digits is a phone number only where the text says so
@@ -394,6 +404,15 @@ def _loose_iban(text: str, s: int) -> Finding | None:
     if _is_alnum(text, end) or not iban_valid(compact[:want]):
         return None
     return Finding(IBAN, s, end, 1.0)
+
+
+def _same_field(before: str) -> str:
+    """The text before a number on its own line (a phone word of a table header's other
+    column is no context), or the label line above when the number starts its line."""
+    nl = before.rfind("\n")
+    if nl == -1 or (not before[nl + 1 :].strip() and before[:nl].rstrip().endswith(":")):
+        return before
+    return before[nl + 1 :]
 
 
 def _parse(number: str, region: str | None) -> phonenumbers.PhoneNumber | None:

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from homeport.entities import CREDIT_CARD, IBAN, NATIONAL_ID_TYPES, SSN
+from homeport.privacy.ner_gate import may_name
 from homeport.privacy.scan_cache import ScanCache
 from homeport.privacy.validators import ssn_valid
 from homeport.settings import PrivacyConfig
@@ -172,7 +173,10 @@ class Scanner:
                                 for fs, t in zip(c.findings, texts, strict=True)], True)
 
     def ner_findings(self, text: str) -> list[Finding]:
-        """NER's findings in `text` (blocking), remembered by content."""
+        """NER's findings in `text` (blocking), remembered by content; none without a word
+        NER could take for a name (`may_name`)."""
+        if not may_name(text):
+            return []
         return self.ner_cache.findings(text, self.ner().detect)
 
     def ner(self) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from homeport.entities import ADDRESS
 from homeport.privacy.birth_mrn import at_word_start, cell_finding
 from homeport.privacy.columns import cells_below
 from homeport.privacy.compacted import id_cell, id_column
@@ -127,7 +128,8 @@ def _literal(text: str, a: int, b: int) -> tuple[int, int]:
 
 def hl7_pid(text: str, out: list[Finding]) -> None:
     """HL7 v2 PID segments: the patient identifiers (PID-2 to PID-4, first component of each
-    repetition) are record numbers, PID-7 (YYYYMMDD[HHMM]) the date of birth."""
+    repetition) are record numbers, PID-7 (YYYYMMDD[HHMM]) the date of birth, PID-11 the
+    address."""
     i = text.find("PID|")
     while i != -1:
         end = min((j for j in (text.find("\r", i), text.find("\n", i)) if j != -1),
@@ -143,6 +145,11 @@ def hl7_pid(text: str, out: list[Finding]) -> None:
                     cell_finding("mrn", text, ra, _parts(text, ra, rb, "^")[0][1], out)
             if len(fields) > 7 and fields[7][1] - fields[7][0] >= 8:
                 cell_finding("birth", text, fields[7][0], fields[7][0] + 8, out)
+            if len(fields) > 11:  # PID-11, the patient's address (street^other^city^...)
+                a, b = fields[11]
+                value = text[a:b]
+                if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+                    out.append(Finding(ADDRESS, a, b, 0.74))
         i = text.find("PID|", end)
 
 
