@@ -64,7 +64,6 @@ def _generate(seed: int, n: int, out: Path, part: str) -> None:
     import dev4_templates_c as part_c
     import dev4_templates_local as local
     import holdout_gen as hg
-    import holdout_ids as ids
 
     extra = {"PHONE_C": "PHONE", "DOB_YY": "DATE_OF_BIRTH"}
 
@@ -216,13 +215,16 @@ def main() -> None:
                     "b (dev4_templates_b.py), c (dev4_templates_c.py), all")
     ap.add_argument("--template", default="", help="only show misses of templates starting so")
     ap.add_argument("--no-ner", action="store_true", help="patterns only (PERSON/LOCATION off)")
+    ap.add_argument("--src", default=str(ROOT / "src"),
+                    help="the source tree to measure (e.g. an export of an older commit)")
     args = ap.parse_args()
     if args.gen:
         _generate(args.seed, args.n, Path(args.out), args.part)
         return
-    sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(HERE))
-    from holdout import score
+    from holdout import score  # puts this checkout's src on the path: --src goes before it
+
+    sys.path.insert(0, args.src)
 
     from homeport.privacy.scanner import Scanner
     from homeport.settings import PrivacyConfig

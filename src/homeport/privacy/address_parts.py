@@ -148,7 +148,8 @@ POSTCODE = (
     r")(?![\w\-])"
 )
 _CITY_WORD = rf"(?:{NAME}|{ABBR}|{UP}{{2,}}(?![\w]))"
-_CITY_JOIN = r"(?:am|an der|an|im|bei|upon|on|sur|sous|de|del|la|le|les|di|en|ob|pri|nad|pod)"
+_CITY_JOIN = (r"(?:am|an der|an|im|bei|upon|on|sur|sous|de|del|la|le|les|di|en|ob|pri|nad|pod"
+              r"|da|do|dos|das|du|des)")
 CITY = (
     rf"{_CITY_WORD}(?:[ \-](?:{_CITY_JOIN}[ \-])?{_CITY_WORD}){{0,2}}"
     r"(?: (?:[A-Z]|\d{1,2})(?![\w]))?"                 # district: "Praha 3", "København N"

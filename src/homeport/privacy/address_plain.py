@@ -31,6 +31,7 @@ _NUMBER_FIRST = re.compile(
     rf"(?:(?P<postcode>{_POSTCODE})[ \t]+(?P<town>{_TOWN})"
     rf"|(?P<town2>{_TOWN})[ \t]+(?P<postcode2>\d{{4}})){_END}")
 _LETTERS = re.compile(rf"{L}+")
+_POSTCODE_AFTER = re.compile(rf"[A-Za-z]?(?:/\d{{1,3}}[A-Za-z]?)?\.?,[ \t]*{_POSTCODE}[ \t]+{UP}")
 # Words of other languages before a number that name no street: platforms, rooms, accounts,
 # pages; and after a postcode-sized number, no town: people, currencies, things
 _NOT_STREET = frozenset(str.split(
@@ -44,13 +45,16 @@ _NOT_TOWN = frozenset(str.split(
     " persone personnes mensen personer henkilöä osob lidí ljudi"))
 
 
-def plain_address(text: str, s: int, common: frozenset[str]) -> tuple[int, int] | None:
-    """The address whose house number starts at text[s], in one of the layouts above, if any;
+def plain_address(text: str, s: int, e: int, common: frozenset[str]) -> tuple[int, int] | None:
+    """The address whose house number is text[s:e], in one of the layouts above, if any;
     `common` holds lower-case English words."""
-    m = _NUMBER_FIRST.match(text, s)
-    if m is not None and _plausible(m.group("street"), m.group("town") or m.group("town2"),
-                                    common) and not _inside_word(text, s):
-        return m.start(), m.end()
+    if text.startswith(" ", e) and text[e + 1 : e + 2].isupper():  # "13 Korenbloemstraat"
+        m = _NUMBER_FIRST.match(text, s)
+        if m is not None and _plausible(m.group("street"), m.group("town") or m.group("town2"),
+                                        common) and not _inside_word(text, s):
+            return m.start(), m.end()
+    if _POSTCODE_AFTER.match(text, e) is None:  # "Mlinarska 6, 85783 Krapina" needs it
+        return None
     lo = max(0, s - 60)
     for m in _NAME_FIRST.finditer(text, lo, min(len(text), s + 80)):
         if m.start("number") == s and not _inside_word(text, m.start()) and _plausible(

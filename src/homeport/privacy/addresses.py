@@ -153,7 +153,7 @@ def _find_address(text: str, s: int, e: int) -> tuple[int, int] | None:
         found = _name_first(text, s) or (
             _untyped_name_first(text, s) if _POSTCODE_NEXT.match(text, e) else None)
     if found is None and _FOUR_DIGITS.search(text, e, e + 60):  # a postcode may follow
-        found = plain_address(text, s, _english())
+        found = plain_address(text, s, e, _english())
     return found
 
 

@@ -210,6 +210,8 @@ def _probe_groups(
     return tuple((head, head.isascii(), tuple(entries)) for head, entries in groups.items())
 
 
+
+
 PROBES = _probe_groups(KEYWORDS)
 # "Nr.", "n.º", "nº", "núm.", "no.", "#" between a record-number word and its value
 _NUMBER_SIGN = (r"(?:(?:number|num[eé]ro|número|nummer|numer|n[uú]m|nro|nr|no)\b\.?"

@@ -237,7 +237,7 @@ def person_spans(text: str) -> list[tuple[int, int]]:
             spans.append(m.span("name"))
     if "\n" in text:
         spans += _column_names(text)
-    return spans
+    return sorted(set(spans))
 
 
 def place_spans(text: str) -> list[tuple[int, int]]:
