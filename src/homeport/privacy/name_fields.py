@@ -7,7 +7,11 @@
 * layouts that only names take: "KOWALSKA Anna" (a listed name), "KOWALSKA/ANNA" (travel
   records), "Kowalska^Anna" (HL7, DICOM);
 * the cells of a column headed as names ("nazwisko", "prénom", "Referred by") or as places
-  ("miasto", "ville", "grad"), and the columns of SQL INSERT statements named so.
+  ("miasto", "ville", "grad");
+* with a listed given name or surname: a chat speaker ("[10:41] Ana: ..."), a name before
+  "of <address>", after "it's", in meeting actions ("Sophie to book a room"), absences ("Mary
+  is out today"), mentions ("@Anna"), reminders, alone on a reply's last line; and listed
+  towns after a place preposition ("flew from Paramus").
 
 `person_spans` gives (start, end) of names, `place_spans` of places; privacy.names adds them to
 its own (NerDetector takes them as PERSON and LOCATION findings).
@@ -186,6 +190,7 @@ BCC ATTN REF DR MR MRS MS OK AND OR THE FOR NOT GP ICU ER ED CT MRI ECG EKG BP H
 TBA NA INC LTD GMBH AG SA SPA SRL AB AS OY BV NV PLC LLC ASAP FYI EU UK US USA UN NATO ISO CEO
 CFO CTO IT QA PR KYC AML NIB NISS NSS RIB TCP IP UDP CPU GPU RAM SSD HDD TV AV PC OS IO
 AC DC N/A NB SMS MMS FAQ PO PIN PUK OTP KID NIP REGON KRS OIB JMBG CNP EGN AMKA AFM TC RC
+PASS BOARDING FLIGHT SEAT GATE TICKET BOOKING PNR
 """)
 
 
@@ -222,7 +227,12 @@ def person_spans(text: str) -> list[tuple[int, int]]:
                   if _listed_any(m.group("name").split("^"))]
     if "/" in text:
         for m in _SLASH_NAME.finditer(text):
-            parts = re.split(r"[/ \-]", m.group("name"))
+            start, value = m.start("name"), m.group("name")
+            first = value.split("/")[0]
+            if " " in first and _not_name(first.split()[0]):  # "Pass MARTIN/WILLIAM"
+                cut = first.index(" ") + 1
+                start, value = start + cut, value[cut:]
+            parts = re.split(r"[/ \-]", value)
             if any(p in _CAPS_NOT or p in _NOT_NAME for p in parts):
                 continue
             # a part in capitals ("KOWALSKA/ANNA"; one side may have been shown title-cased):
@@ -230,7 +240,7 @@ def person_spans(text: str) -> list[tuple[int, int]]:
             capitals = any(p.isupper() for p in parts)
             if (capitals and _listed_any(parts)) or all(_listed_any([p]) and not _common(p)
                                                         for p in parts):
-                spans.append(m.span("name"))
+                spans.append((start, m.end("name")))
     for m in _CAPS_GIVEN.finditer(text):
         caps, given = m.group("name").rsplit(" ", 1)[0], m.group("name").split()[-1]
         if caps.split()[0] not in _CAPS_NOT and (_first(given) or _surname(caps.title())):
@@ -304,7 +314,8 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int] | None:
 
 def _not_name(word: str) -> bool:
     w = word.strip(".,:;!'\"")
-    return (not w or w in _NOT_NAME or (w.upper() in _CAPS_NOT and w.isupper())
+    return (not w or w in _NOT_NAME or w.title() in _NOT_NAME
+            or (w.upper() in _CAPS_NOT and w.isupper())
             or w.lower() in ("de", "van", "von", "da", "di"))
 
 
