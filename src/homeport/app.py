@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -29,7 +28,7 @@ from homeport.runtime import Runtime
 from homeport.settings import Settings
 from homeport.web.pages import Web
 from homeport.web.routes import routes as web_routes
-from homeport.wire.http import error_response, json_response
+from homeport.wire.http import Cors, error_response, json_response
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> ASGIApp:
                                            "/v1/audit", "/v1/reports"))
     if not settings.cors_origins:
         return front
-    return CORSMiddleware(front, allow_origins=settings.cors_origins,
+    return Cors(front, allow_origins=settings.cors_origins,
                           allow_methods=["GET", "POST", "PATCH", "DELETE"],
                           allow_headers=["*"], expose_headers=CORS_EXPOSED, max_age=600)
 

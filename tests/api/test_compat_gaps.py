@@ -164,6 +164,7 @@ def test_allowed_origins_get_preflights_and_headers(
             "origin": "https://evil.example", "access-control-request-method": "POST"})
         assert other.status_code == 400
         assert "access-control-allow-origin" not in other.headers
+        assert "cors_origins" in other.json()["error"]["message"]
     finally:
         assert proc.stop() == 0, proc.output()
 

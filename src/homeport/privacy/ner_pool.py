@@ -223,6 +223,7 @@ class WorkerPool:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._new_pool()
                 return self._pool.submit(_detect, texts)
+                return self._pool.submit(_detect, texts)
 
     def close(self) -> None:
         self.batcher.close()
@@ -238,22 +239,24 @@ def _shut_down(pools: list[ProcessPoolExecutor]) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-# In each worker process: its pipeline, loaded once by the pool's initializer.
-_nlp: Any = None
-_load_error: BaseException | None = None
+class _Worker:
+    """What a worker process holds: its pipeline, loaded once by the pool's initializer (in
+    this process, never in the server's)."""
+
+    nlp: Any = None
+    load_error: BaseException | None = None
 
 
 def _start_worker(model: str) -> None:
-    global _nlp, _load_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes us
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     try:
         from homeport.privacy import names
 
-        _nlp = load_pipeline(model)
+        _Worker.nlp = load_pipeline(model)
         names.load()
     except BaseException as e:  # raised by each task: the pool stays usable
-        _load_error = e
+        _Worker.load_error = e
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -264,8 +267,8 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _ready() -> int:
-    if _load_error is not None:
-        raise _load_error
+    if _Worker.load_error is not None:
+        raise _Worker.load_error
     time.sleep(0.02)  # let another worker take the next readiness check
     return os.getpid()
 
@@ -273,6 +276,6 @@ def _ready() -> int:
 def _detect(texts: list[str]) -> Result[list[Finding]]:
     from homeport.privacy.ner import detect_texts
 
-    if _load_error is not None:
-        raise _load_error
-    return each(functools.partial(detect_texts, _nlp), texts)
+    if _Worker.load_error is not None:
+        raise _Worker.load_error
+    return each(functools.partial(detect_texts, _Worker.nlp), texts)

@@ -222,14 +222,20 @@ def _generation_args(req: ChatRequest) -> dict[str, Any]:
     return args
 
 
-ANY_TOOL = "_any_tool"  # args key: the answer is JSON naming one of several tools; not sent
+def _functions(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    return [t["function"] for t in tools or () if t.get("type") == "function"]
+
+
+def _calls_one_of_several(req: ChatRequest) -> bool:
+    """Whether the answer is the JSON of one call among several tools (`_require_a_call`)."""
+    return req.tool_choice == "required" and len(_functions(req.tools)) > 1
 
 
 def _require_a_call(args: dict[str, Any], tools: list[dict[str, Any]]) -> None:
     """`tool_choice: "required"`: one tool is named outright (llama.cpp then constrains the
     arguments to its schema); among several, a grammar allows exactly one call of one of them:
     {"name": <a tool>, "arguments": <its parameters>}, read back as a tool call."""
-    functions = [t["function"] for t in tools if t.get("type") == "function"]
+    functions = _functions(tools)
     if len(functions) == 1:
         args["tool_choice"] = {"type": "function", "function": {"name": functions[0]["name"]}}
         return
@@ -243,7 +249,6 @@ def _require_a_call(args: dict[str, Any], tools: list[dict[str, Any]]) -> None:
             "name": {"const": f["name"]},
             "arguments": f.get("parameters") or {"type": "object"}},
          "required": ["name", "arguments"]} for f in functions]}}
-    args[ANY_TOOL] = True
 
 
 def _message(m: Any) -> dict[str, Any]:
@@ -272,7 +277,7 @@ def _response_format(fmt: dict[str, Any]) -> dict[str, Any]:
 def _generate(llm: Any, req: ChatRequest, args: dict[str, Any],
               cancel: threading.Event) -> Iterator[Chunk]:
     """Runs in the worker thread: llama-cpp-python's OpenAI-shaped chunks as Chunks, then usage."""
-    any_tool = args.pop(ANY_TOOL, False)
+    any_tool = _calls_one_of_several(req)
     if req.is_completion:
         parts = llm.create_completion(prompt=req.prompt, **args)
     else:

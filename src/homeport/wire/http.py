@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope
@@ -172,3 +174,17 @@ def _param(loc: tuple[Any, ...]) -> str:
         elif not _BRANCH.search(str(part)):
             out += f".{part}" if out else str(part)
     return out
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS handling, with a refused preflight answered as an OpenAI error that
+    says what to change."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            return response
+        why = bytes(response.body).decode()
+        return error_response(InvalidRequest(
+            f"{why}: this server lets browser pages call it only from the origins, with the "
+            "methods, listed in its cors_origins setting."))
