@@ -49,8 +49,12 @@ class Answer:
     id: str
     routed: Routed
     turn: Turn
-    conversation: str | None
     citations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def conversation(self) -> str | None:
+        """The stored conversation the turn joins (None: not kept)."""
+        return self.turn.conversation
 
     async def chunks(self) -> AsyncGenerator[Chunk, None]:
         keep = bool(self.citations) or self.turn.wanted
@@ -82,10 +86,9 @@ class Chats:
         self.memory = memory
         self.background = background
 
-    async def answer(self, req: ChatRequest, ex: Exchange, endpoint: str = "chat",
-                     rid: str | None = None) -> Answer:
+    async def answer(self, req: ChatRequest, ex: Exchange, endpoint: str = "chat") -> Answer:
         """Assemble the context, route and start the answer (waits for its first chunk)."""
-        rid = rid or new_id("chatcmpl" if endpoint == "chat" else "cmpl")
+        rid = new_id("chatcmpl" if endpoint == "chat" else "cmpl")
         set_request_id(rid)
         if len(req.messages) > self.settings.max_messages:
             raise InvalidRequest(f"{len(req.messages)} messages are more than this server takes "
@@ -106,7 +109,7 @@ class Chats:
                 "citations": cited} if conversation else None
         turn = Turn(self, caller, asked, conversation, routed.routing.context.sensitivity, meta,
                     ex.regenerate)
-        return Answer(rid, routed, turn, conversation, cited)
+        return Answer(rid, routed, turn, cited)
 
     async def _with_knowledge(self, caller: Caller,
                               req: ChatRequest) -> tuple[ChatRequest, Retrieved | None]:
